@@ -1,0 +1,419 @@
+"""The numba kernels: LMS formulas, WHO rounding, interpolation, and the row loop. Nothing else.
+
+Inputs arrive already normalised by :mod:`zscore.classify` (codes from :mod:`zscore.rules`):
+
+* ``sex`` int8: 1 male, 2 female, 0 missing, -1 invalid code;
+* ages and measurements float64: NaN missing; any negative, zero (measurements only) or
+  infinite value is invalid (unparseable text arrives as -inf);
+* ``measure`` int8: 1 length (lying), 2 height (standing), 0 missing, -1 invalid code;
+* ``oedema`` int8: 1 yes, 0 no, -1 invalid code.
+
+A measurement the caller did not supply is passed as an array of length 0 and its indicators
+are switched off through ``slot`` (-1). Every rule is documented in docs/methods.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+# Reason codes (must equal zscore.rules.REASONS order; tests check it).
+R_OK = 0
+R_SEX_MISSING = 1
+R_SEX_INVALID = 2
+R_AGE_MISSING = 3
+R_AGE_INVALID = 4
+R_AGE_OUT_OF_RANGE = 5
+R_OEDEMA = 6
+R_OEDEMA_INVALID = 7
+R_WEIGHT_MISSING = 8
+R_WEIGHT_INVALID = 9
+R_LENHEI_MISSING = 10
+R_LENHEI_INVALID = 11
+R_MEASURE_INVALID = 12
+R_LENHEI_OUT_OF_RANGE = 13
+R_MEASUREMENT_MISSING = 14
+R_MEASUREMENT_INVALID = 15
+
+# Indicator positions (must equal zscore.rules.INDICATORS_2006 order).
+I_LEN, I_WEI, I_WFL, I_BMI, I_HC, I_AC, I_TS, I_SS = 0, 1, 2, 3, 4, 5, 6, 7
+# Positions in the day-table stack (zscore.rules.DAY_TABLES) of each age-based indicator.
+DAY_TABLE_OF = np.array([0, 1, -1, 2, 3, 4, 5, 6], dtype=np.int64)
+
+
+@njit(cache=True)
+def lms_z(y, l, m, s):
+    """Plain LMS z-score, ((y/M)^L - 1) / (S L), in the operation order of WHO's code."""
+    if l == 1.0:  # pow(x, 1) == x exactly, so this is the same double, only faster
+        return (y / m - 1.0) / s
+    return ((y / m) ** l - 1.0) / (s * l)
+
+
+@njit(cache=True)
+def lms_value(k, l, m, s):
+    """Measurement at z = k: M (1 + L S k)^(1/L)."""
+    return m * ((1.0 + l * s * k) ** (1.0 / l))
+
+
+@njit(cache=True)
+def restricted_z(y, l, m, s):
+    """Restricted LMS: beyond +-3 SD, distance in units of the 2-to-3 SD gap on that side."""
+    z = lms_z(y, l, m, s)
+    if z > 3.0:
+        sd3 = lms_value(3.0, l, m, s)
+        return 3.0 + (y - sd3) / (sd3 - lms_value(2.0, l, m, s))
+    if z < -3.0:
+        sd3 = lms_value(-3.0, l, m, s)
+        return -3.0 + (y - sd3) / (lms_value(-2.0, l, m, s) - sd3)
+    return z
+
+
+@njit(cache=True)
+def round2_r(x):
+    """R >= 4.0's round(x, 2): the nearer of the two 2-decimal neighbours, ties to even."""
+    if not math.isfinite(x) or x == 0.0:
+        return x
+    sign = 1.0
+    if x < 0.0:
+        sign = -1.0
+        x = -x
+    if math.log10(x) + 2.0 > 15.0:  # more digits than a double holds: R returns x
+        return sign * x
+    x10 = 100.0 * x
+    i10 = math.floor(x10)
+    lo = i10 / 100.0
+    hi = math.ceil(x10) / 100.0
+    du = hi - x
+    dd = x - lo
+    if du < dd or (du == dd and i10 % 2.0 == 1.0):
+        return sign * hi
+    return sign * lo
+
+
+@njit(cache=True)
+def round_half_up(x):
+    """WHO's age rounding (anthro round_up): fraction >= 0.5 goes up. x must be >= 0."""
+    f = math.floor(x)
+    if x - f >= 0.5:
+        f += 1.0
+    return f
+
+
+@njit(cache=True)
+def is_valid_measurement(x):
+    return x > 0.0 and x < math.inf
+
+
+@njit(cache=True)
+def measurement_reason(x, r_missing, r_invalid):
+    if x != x:
+        return r_missing
+    if not is_valid_measurement(x):
+        return r_invalid
+    return R_OK
+
+
+@njit(cache=True)
+def flag_of(z, low, high):
+    if z != z:
+        return np.int8(-1)
+    if z < low or z > high:
+        return np.int8(1)
+    return np.int8(0)
+
+
+@njit(cache=True)
+def category_of(z, flag, cuts, closed_up, ncut):
+    """Class index of z: how many boundaries lie below it (a boundary with closed_up counts
+    when z equals it). -1 for a missing or flagged z."""
+    if z != z or flag == 1:
+        return np.int8(-1)
+    c = 0
+    for j in range(ncut):
+        b = cuts[j]
+        if z > b or (closed_up[j] and z == b):
+            c += 1
+    return np.int8(c)
+
+
+@njit(cache=True)
+def interpolated_wfl_z(y, x, table, first_tenth):
+    """Weight-for-length/height: L, M, S interpolated linearly between the 0.1 cm rows
+    around x (anthro:R/z-score-weight-for-lenhei.R), then restricted LMS."""
+    x10 = x * 10.0
+    low_tenth = math.trunc(x10)
+    low = low_tenth / 10.0
+    d = (x - low) / 0.1
+    i = int(low_tenth) - first_tenth
+    l = table[i, 0]
+    m = table[i, 1]
+    s = table[i, 2]
+    if d > 0.0:
+        j = int(math.trunc(x10 + 1.0)) - first_tenth
+        l = l + d * (table[j, 0] - l)
+        m = m + d * (table[j, 1] - m)
+        s = s + d * (table[j, 2] - s)
+    return restricted_z(y, l, m, s)
+
+
+@njit(cache=True)
+def _row_2006(
+    i, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+    day_tables, wfl_table, wfh_table,
+    slot, flag_low, flag_high, restricted, min_day, constants,
+    cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+):
+    """One row of the 0-5 year computation (see classify_2006 for the arguments)."""
+    days_per_month = constants[0]
+    max_months = constants[1]
+    max_days = constants[2]
+    switch_day = constants[3]
+    standing_min_months = constants[4]
+    adjust_cm = constants[5]
+    wfl_switch_cm = constants[6]
+    wfl_lo, wfl_hi, wfh_lo, wfh_hi = constants[7], constants[8], constants[9], constants[10]
+    have_len = lenhei.shape[0] > 0
+    have_wei = weight.shape[0] > 0
+    ncat = cat_slot.shape[0]
+    wfl_first = int(round(wfl_lo * 10.0))
+    wfh_first = int(round(wfh_lo * 10.0))
+    # --- sex
+    sx = sex[i]
+    r_sex = R_OK
+    if sx == 0:
+        r_sex = R_SEX_MISSING
+    elif sx < 0:
+        r_sex = R_SEX_INVALID
+    # --- age: rounded whole day for lookups, unrounded months for the < 60 / < 9 rules
+    a = age[i]
+    r_age = R_OK
+    day = -1.0
+    months = math.nan
+    if a != a:
+        r_age = R_AGE_MISSING
+    elif not (a >= 0.0 and a < math.inf):
+        r_age = R_AGE_INVALID
+    else:
+        if age_is_months:
+            months = a
+            day = round_half_up(a * days_per_month)
+        else:
+            months = a / days_per_month
+            day = round_half_up(a)
+    has_age = r_age == R_OK
+    in_age_range = has_age and months < max_months and day <= max_days
+    # --- oedema
+    oe = oedema[i]
+    r_oedema = R_OK
+    if oe == 1:
+        r_oedema = R_OEDEMA
+    elif oe < 0:
+        r_oedema = R_OEDEMA_INVALID
+    # --- length/height: position, standing under 9 months, +-0.7 cm
+    r_len = R_OK
+    clh = math.nan
+    cm = 0
+    if have_len:
+        lh = lenhei[i]
+        cm = measure[i]
+        c9 = 0
+        if cm == 2 and has_age and months < standing_min_months:
+            cm = 0
+            c9 = 1
+        r_len = measurement_reason(lh, R_LENHEI_MISSING, R_LENHEI_INVALID)
+        if r_len == R_OK and cm < 0:
+            r_len = R_MEASURE_INVALID
+        if r_len == R_OK:
+            clh = lh
+            if has_age and day < switch_day and cm == 2:
+                clh = lh + adjust_cm
+            elif has_age and day >= switch_day and cm == 1:
+                clh = lh - adjust_cm
+        out_clenhei[i] = clh
+        out_cmeasure[i] = max(cm, 0)
+        out_c9mo[i] = c9
+    r_wei = R_OK
+    w = math.nan
+    if have_wei:
+        w = weight[i]
+        r_wei = measurement_reason(w, R_WEIGHT_MISSING, R_WEIGHT_INVALID)
+    r_bmi_input = r_wei if r_wei != R_OK else r_len
+    bmi = math.nan
+    if have_len and have_wei:
+        if r_bmi_input == R_OK:
+            t = clh / 100.0
+            bmi = w / (t * t)
+        out_cbmi[i] = bmi
+    # --- the age-based reason shared by every indicator (before its own checks)
+    r_base = r_sex
+    if r_base == R_OK:
+        r_base = r_age
+        if r_base == R_OK and not in_age_range:
+            r_base = R_AGE_OUT_OF_RANGE
+    sxi = max(int(sx) - 1, 0)
+    di = int(day) if in_age_range else 0
+    key = np.int64(0)
+    for k in range(8):
+        sl = slot[k]
+        if sl < 0:
+            continue
+        z = math.nan
+        if k == I_WFL:
+            # sex, then age only when present (missing or invalid age: table by position)
+            r = r_sex
+            if r == R_OK and has_age and not in_age_range:
+                r = R_AGE_OUT_OF_RANGE
+            if r == R_OK:
+                r = r_oedema
+            if r == R_OK:
+                r = r_wei
+            if r == R_OK:
+                r = r_len
+            if r == R_OK:
+                if has_age:
+                    use_length = day < switch_day
+                elif cm == 1:
+                    use_length = True
+                elif cm == 2:
+                    use_length = False
+                else:
+                    use_length = clh < wfl_switch_cm
+                if use_length:
+                    if clh >= wfl_lo and clh <= wfl_hi:
+                        z = interpolated_wfl_z(w, clh, wfl_table[sxi], wfl_first)
+                    else:
+                        r = R_LENHEI_OUT_OF_RANGE
+                elif clh >= wfh_lo and clh <= wfh_hi:
+                    z = interpolated_wfl_z(w, clh, wfh_table[sxi], wfh_first)
+                else:
+                    r = R_LENHEI_OUT_OF_RANGE
+        else:
+            r = r_base
+            if r == R_OK and day < min_day[k]:
+                r = R_AGE_OUT_OF_RANGE
+            y = math.nan
+            if r == R_OK:
+                if k == I_LEN:
+                    r = r_len
+                    if r == R_OK and not (clh > 0.0):
+                        r = R_LENHEI_INVALID
+                    y = clh
+                elif k == I_WEI:
+                    r = r_oedema
+                    if r == R_OK:
+                        r = r_wei
+                    y = w
+                elif k == I_BMI:
+                    r = r_oedema
+                    if r == R_OK:
+                        r = r_bmi_input
+                    y = bmi
+                else:
+                    y = other[k - I_HC, i]
+                    r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
+            if r == R_OK:
+                tab = day_tables[DAY_TABLE_OF[k], sxi, di]
+                if restricted[k]:
+                    z = restricted_z(y, tab[0], tab[1], tab[2])
+                else:
+                    z = lms_z(y, tab[0], tab[1], tab[2])
+        if who_round:
+            z = round2_r(z)
+        out_z[sl, i] = z
+        out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
+        key |= np.int64(r) << np.int64(5 * k)
+    out_reason[i] = key
+    for c in range(ncat):
+        sl = cat_slot[c]
+        out_cat[c, i] = category_of(out_z[sl, i], out_f[sl, i], cat_cuts[c], cat_closed_up[c],
+                                    cat_ncut[c])
+
+
+@njit(parallel=True, cache=True)
+def classify_2006(
+    sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+    day_tables, wfl_table, wfh_table,
+    slot, flag_low, flag_high, restricted, min_day, constants,
+    cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+):
+    """Compute every active 0-5 year indicator for every row, in parallel.
+
+    other: float64[4, n] (headc, armc, triskin, subskin) or [4, 0]; slot[k] is the row of
+    out_z/out_f for indicator k, or -1 when it is not computed; constants: float64 array (days
+    per month, max age months, max age days, length/height switch day, 9-month rule,
+    adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high).
+    """
+    for i in prange(sex.shape[0]):
+        _row_2006(
+            i, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+            day_tables, wfl_table, wfh_table,
+            slot, flag_low, flag_high, restricted, min_day, constants,
+            cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+            out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+        )
+
+
+@njit(cache=True)
+def classify_2006_serial(
+    sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+    day_tables, wfl_table, wfh_table,
+    slot, flag_low, flag_high, restricted, min_day, constants,
+    cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+):
+    """classify_2006 without threads: for a handful of rows (one child), where starting the
+    thread pool costs more than the work."""
+    for i in range(sex.shape[0]):
+        _row_2006(
+            i, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+            day_tables, wfl_table, wfh_table,
+            slot, flag_low, flag_high, restricted, min_day, constants,
+            cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+            out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+        )
+
+
+@njit(cache=True)
+def factorize_int64(keys, capacity):
+    """Codes (int32) and distinct values of keys, in order of first appearance, by open
+    addressing in a table of `capacity` slots (a power of two). Returns (codes, uniques, ok);
+    ok is False when more distinct keys turned up than capacity // 2 (the caller then falls back
+    to numpy)."""
+    n = keys.shape[0]
+    codes = np.empty(n, dtype=np.int32)
+    table_keys = np.empty(capacity, dtype=np.int64)
+    table_codes = np.full(capacity, -1, dtype=np.int32)
+    uniques = np.empty(capacity // 2, dtype=np.int64)
+    mask = capacity - 1
+    nunique = 0
+    last_key = np.int64(0)
+    last_code = -1
+    for i in range(n):
+        k = keys[i]
+        if last_code >= 0 and k == last_key:
+            codes[i] = last_code
+            continue
+        h = (k * np.int64(-7046029254386353131)) >> np.int64(17)
+        pos = h & mask
+        while True:
+            c = table_codes[pos]
+            if c < 0:
+                if nunique >= capacity // 2:
+                    return codes, uniques[:nunique], False
+                table_keys[pos] = k
+                table_codes[pos] = nunique
+                uniques[nunique] = k
+                c = nunique
+                nunique += 1
+                break
+            if table_keys[pos] == k:
+                break
+            pos = (pos + 1) & mask
+        codes[i] = c
+        last_key = k
+        last_code = c
+    return codes, uniques[:nunique], True

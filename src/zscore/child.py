@@ -1,0 +1,142 @@
+"""One child: a small, immutable, readable result, computed by the same kernel as a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from . import rules
+from .classify import (
+    MEASUREMENTS,
+    Inputs,
+    _code_key,
+    _parse_number,
+    category_scheme,
+    check_options,
+    compute,
+    reason_codes,
+)
+
+_DESCRIPTION = {"z" + i.name: i.description for i in rules.INDICATORS_2006}
+
+
+def _code(value: Any, codes: Mapping[str, int], missing: int, invalid: int) -> int:
+    key = _code_key(value)
+    return missing if key is None else codes.get(key, invalid)
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """z-scores, flags, categories and reasons for one child.
+
+    ``z`` maps WHO's column names (``zlen``, ``zwei``, ...) to the z-score or None, ``flags``
+    maps ``flen``, ``fwei``, ... to 0/1 or None, ``categories`` maps ``stunting``, ... to a label
+    or None, and ``reasons`` maps each z-score that is missing to the reason's short name
+    (see ``zscore.rules.REASONS``). Attribute access works too: ``result.zlen``.
+    """
+
+    csex: int | None
+    clenhei: float | None
+    cmeasure: str | None
+    c9mo_flag: int | None
+    cbmi: float | None
+    z: Mapping[str, float | None] = field(default_factory=dict)
+    flags: Mapping[str, int | None] = field(default_factory=dict)
+    categories: Mapping[str, str | None] = field(default_factory=dict)
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        for part in ("z", "flags", "categories"):
+            values = object.__getattribute__(self, part)
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+    def __str__(self) -> str:
+        lines = []
+        for name, value in self.z.items():
+            label = _DESCRIPTION.get(name, name)
+            if value is None:
+                reason = self.reasons.get(name, "")
+                lines.append(f"{name:5s} {label:32s}      -  ({reason})")
+            else:
+                flag = "  FLAGGED: implausible, re-measure" if self.flags["f" + name[1:]] else ""
+                lines.append(f"{name:5s} {label:32s} {value:6.2f}{flag}")
+        for name, value in self.categories.items():
+            lines.append(f"{name:38s} {value if value is not None else '-'}")
+        return "\n".join(lines)
+
+
+def child(
+    sex: Any,
+    age: Any = None,
+    *,
+    age_unit: str = "days",
+    weight: Any = None,
+    lenhei: Any = None,
+    measure: Any = None,
+    oedema: Any = None,
+    headc: Any = None,
+    armc: Any = None,
+    triskin: Any = None,
+    subskin: Any = None,
+    precision: str = "who",
+    labels: str | Sequence[rules.Category] = "who",
+) -> ChildResult:
+    """z-scores of one child (0-5 years), as :func:`zscore.classify` computes them.
+
+    Arguments are single values with the meanings and units of :func:`zscore.classify`; a
+    measurement left as None is not scored. Bad values never raise: the z-score is None and
+    ``reasons`` says why.
+
+    Examples
+    --------
+    >>> import zscore
+    >>> r = zscore.child(sex="f", age=300, weight=7.2, lenhei=66.0, measure="l")
+    >>> r.zlen, r.stunting, r.reasons
+    (-0.95, 'normal', {})
+    """
+    check_options(precision, age_unit)
+    scheme = category_scheme(labels)
+    values = dict(weight=weight, lenhei=lenhei, headc=headc, armc=armc, triskin=triskin,
+                  subskin=subskin)
+    inp = Inputs(
+        n=1,
+        sex=np.array([_code(sex, rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID)],
+                     dtype=np.int8),
+        age=np.array([_parse_number(age)]),
+        measure=np.array([_code(measure, rules.MEASURE_CODES, rules.MEASURE_MISSING,
+                                rules.MEASURE_INVALID)], dtype=np.int8),
+        oedema=np.array([_code(oedema, rules.OEDEMA_CODES, rules.OEDEMA_NO,
+                               rules.OEDEMA_INVALID)], dtype=np.int8),
+        measurements={m: np.array([_parse_number(values[m])]) for m in MEASUREMENTS
+                      if values[m] is not None},
+    )
+    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, parallel=False)
+
+    def num(a: np.ndarray) -> float | None:
+        return None if a.size == 0 or a[0] != a[0] else float(a[0])
+
+    z, flags = {}, {}
+    for s, name in enumerate(raw.active):
+        value = float(raw.z[s, 0])
+        z["z" + name] = None if value != value else value
+        flags["f" + name] = None if raw.f[s, 0] < 0 else int(raw.f[s, 0])
+    cats = {c.column: (c.labels[raw.cat[j, 0]] if raw.cat[j, 0] >= 0 else None)
+            for j, c in enumerate(raw.categories)}
+    has_len = raw.clenhei.size > 0
+    return ChildResult(
+        csex=int(inp.sex[0]) if inp.sex[0] > 0 else None,
+        clenhei=num(raw.clenhei),
+        cmeasure=("l", "h")[raw.cmeasure[0] - 1] if has_len and raw.cmeasure[0] > 0 else None,
+        c9mo_flag=int(raw.c9mo[0]) if has_len else None,
+        cbmi=num(raw.cbmi),
+        z=MappingProxyType(z),
+        flags=MappingProxyType(flags),
+        categories=MappingProxyType(cats),
+        reasons=MappingProxyType(reason_codes(int(raw.reason[0]), raw.active)),
+    )

@@ -1,0 +1,394 @@
+"""Batch entry point: normalise codes and units, call the kernel, assemble the output columns."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _kernels, rules, tables
+from .frames import Column, InputError, attach, table_columns, to_numpy
+
+#: The measurement arguments, in kernel order, and WHO's default column names.
+MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
+ARGUMENTS = ("sex", "age", "measure", "oedema", *MEASUREMENTS)
+PRECISIONS = ("who", "full")
+AGE_UNITS = ("days", "months")
+
+_MISSING_TEXT = {"", "na", "nan", "none", "null", "<na>"}
+_EMPTY = np.empty(0, dtype=np.float64)
+_EMPTY_CODES = np.empty(0, dtype=np.int8)
+
+
+# --- normalisation ------------------------------------------------------------------------------
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float | np.floating):
+        return math.isnan(v)
+    if isinstance(v, str):
+        return v.strip().lower() in _MISSING_TEXT
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
+def _parse_number(v: Any) -> float:
+    if _is_missing(v):
+        return math.nan
+    if isinstance(v, bool | np.bool_):
+        return -math.inf
+    if isinstance(v, int | float | np.integer | np.floating):
+        return float(v)
+    try:
+        return float(str(v).strip())
+    except ValueError:
+        return -math.inf  # not a number: invalid, never an exception
+
+
+def as_float(values: np.ndarray) -> np.ndarray:
+    """float64 measurements: NaN = missing; text that is not a number becomes -inf (invalid)."""
+    if values.dtype.kind in "fiu":
+        return np.ascontiguousarray(values, dtype=np.float64)
+    if values.dtype.kind == "b":
+        return np.full(values.shape, -np.inf)
+    cache: dict[Any, float] = {}
+    out = np.empty(values.shape, dtype=np.float64)
+    for i, v in enumerate(values.tolist()):
+        try:
+            out[i] = cache[v]
+        except KeyError:
+            out[i] = cache[v] = _parse_number(v)
+        except TypeError:  # unhashable
+            out[i] = -math.inf
+    return out
+
+
+def _code_key(v: Any) -> str | None:
+    """The text WHO compares codes as (str, trimmed, lower case); None when missing."""
+    if _is_missing(v):
+        return None
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        v = int(v)
+    return str(v).strip().lower()
+
+
+def as_code(values: np.ndarray, codes: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
+    """int8 codes for sex, measure or oedema values."""
+    if values.dtype.kind in "fiu":
+        out = np.full(values.shape, invalid, dtype=np.int8)
+        numeric = {float(k): c for k, c in codes.items() if k.isdigit()}
+        for number, code in numeric.items():
+            out[values == number] = code
+        if values.dtype.kind == "f":
+            out[np.isnan(values)] = missing
+        return out
+    cache: dict[Any, int] = {}
+    out = np.empty(values.shape, dtype=np.int8)
+    for i, v in enumerate(values.tolist()):
+        try:
+            out[i] = cache[v]
+        except KeyError:
+            key = _code_key(v)
+            out[i] = cache[v] = missing if key is None else codes.get(key, invalid)
+        except TypeError:
+            out[i] = invalid
+    return out
+
+
+# --- inputs -------------------------------------------------------------------------------------
+@dataclass
+class Inputs:
+    n: int
+    sex: np.ndarray
+    age: np.ndarray
+    measure: np.ndarray
+    oedema: np.ndarray
+    measurements: dict[str, np.ndarray]  # only the supplied ones
+
+
+def _resolve(data: Any, given: Mapping[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """Map each argument to its column (or array), applying WHO's default column names."""
+    chosen: dict[str, Any] = {}
+    nrows: int | None = None
+    if data is not None:
+        names, getter, nrows = table_columns(data)
+        for arg in ARGUMENTS:
+            value = given[arg]
+            if value is None:
+                if arg in names:
+                    chosen[arg] = getter(arg)
+            elif isinstance(value, str):
+                if value not in names:
+                    raise InputError(
+                        f"{arg}={value!r}: no such column; the table has {names[:20]}"
+                    )
+                chosen[arg] = getter(value)
+            else:
+                chosen[arg] = value
+    else:
+        chosen = {arg: v for arg, v in given.items() if v is not None}
+        for arg, v in chosen.items():
+            if isinstance(v, str):
+                raise InputError(f"{arg}={v!r} names a column, but no data table was given")
+    return chosen, nrows
+
+
+def gather_inputs(data: Any, given: Mapping[str, Any]) -> Inputs:
+    chosen, nrows = _resolve(data, given)
+    if "sex" not in chosen:
+        raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
+                         "are by sex")
+    arrays = {arg: to_numpy(v) for arg, v in chosen.items()}
+    lengths = {arg: a.size for arg, a in arrays.items() if a.ndim == 1}
+    n = nrows if nrows is not None else max(lengths.values(), default=1)
+    wrong = {arg: size for arg, size in lengths.items() if size != n}
+    if wrong:
+        raise InputError(f"every column must have {n} values; got {wrong}")
+    arrays = {arg: np.broadcast_to(a, (n,)) if a.ndim == 0 else a for arg, a in arrays.items()}
+
+    def code(arg: str, mapping: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
+        if arg not in arrays:
+            return np.full(n, missing, dtype=np.int8)
+        return as_code(arrays[arg], mapping, missing, invalid)
+
+    return Inputs(
+        n=n,
+        sex=code("sex", rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID),
+        age=as_float(arrays["age"]) if "age" in arrays else np.full(n, np.nan),
+        measure=code("measure", rules.MEASURE_CODES, rules.MEASURE_MISSING, rules.MEASURE_INVALID),
+        oedema=code("oedema", rules.OEDEMA_CODES, rules.OEDEMA_NO, rules.OEDEMA_INVALID),
+        measurements={m: as_float(arrays[m]) for m in MEASUREMENTS if m in arrays},
+    )
+
+
+# --- the computation ------------------------------------------------------------------------------
+_CONSTANTS = np.array([
+    rules.DAYS_PER_MONTH, rules.MAX_AGE_MONTHS_2006, rules.MAX_AGE_DAYS_2006,
+    rules.LENGTH_HEIGHT_SWITCH_DAY, rules.STANDING_MIN_AGE_MONTHS, rules.LENHEI_ADJUSTMENT_CM,
+    rules.WFL_WFH_SWITCH_CM, *rules.WFL_RANGE_CM, *rules.WFH_RANGE_CM,
+], dtype=np.float64)
+_FLAG_LOW = np.array([i.flag_low for i in rules.INDICATORS_2006])
+_FLAG_HIGH = np.array([i.flag_high for i in rules.INDICATORS_2006])
+_RESTRICTED = np.array([i.restricted for i in rules.INDICATORS_2006])
+_MIN_DAY = np.array([i.min_day for i in rules.INDICATORS_2006], dtype=np.float64)
+_NEEDS = {"len": ("lenhei",), "wei": ("weight",), "wfl": ("weight", "lenhei"),
+          "bmi": ("weight", "lenhei"), "hc": ("headc",), "ac": ("armc",), "ts": ("triskin",),
+          "ss": ("subskin",)}
+
+
+def category_scheme(labels: str | Sequence[rules.Category]) -> tuple[rules.Category, ...]:
+    if isinstance(labels, str):
+        try:
+            return rules.CATEGORY_SCHEMES[labels]
+        except KeyError:
+            raise InputError(f"labels={labels!r}: choose one of "
+                             f"{sorted(rules.CATEGORY_SCHEMES)} or give Category rules") from None
+    scheme = tuple(labels)
+    if not all(isinstance(c, rules.Category) for c in scheme):
+        raise InputError("labels must name a scheme or be a sequence of zscore.rules.Category")
+    return scheme
+
+
+def check_options(precision: str, age_unit: str) -> None:
+    if precision not in PRECISIONS:
+        raise InputError(f"precision={precision!r}: choose 'who' (2 decimals, as WHO publishes) "
+                         "or 'full'")
+    if age_unit not in AGE_UNITS:
+        raise InputError(f"age_unit={age_unit!r}: choose 'days' or 'months'")
+
+
+@dataclass
+class Raw:
+    """Kernel outputs for n rows (numpy), before they become columns."""
+
+    active: tuple[str, ...]  # indicator names computed, WHO order
+    clenhei: np.ndarray
+    cmeasure: np.ndarray
+    c9mo: np.ndarray
+    cbmi: np.ndarray
+    z: np.ndarray  # float64[len(active), n]
+    f: np.ndarray  # int8[len(active), n]
+    reason: np.ndarray  # int64[n], 5 bits per indicator in kernel order
+    categories: tuple[rules.Category, ...]
+    cat: np.ndarray  # int8[len(categories), n]
+
+
+def compute(inp: Inputs, *, age_unit: str, precision: str,
+            scheme: tuple[rules.Category, ...], parallel: bool = True) -> Raw:
+    n = inp.n
+    supplied = set(inp.measurements)
+    active = tuple(name for name in rules.INDICATOR_NAMES if supplied.issuperset(_NEEDS[name]))
+    slot = np.full(len(rules.INDICATOR_NAMES), -1, dtype=np.int64)
+    for s, name in enumerate(active):
+        slot[rules.INDICATOR_NAMES.index(name)] = s
+    categories = tuple(c for c in scheme if c.indicator in active)
+    ncut = max((len(c.cuts) for c in categories), default=0)
+    cat_slot = np.array([slot[rules.INDICATOR_NAMES.index(c.indicator)] for c in categories],
+                        dtype=np.int64)
+    cat_cuts = np.zeros((len(categories), ncut))
+    cat_up = np.zeros((len(categories), ncut), dtype=np.bool_)
+    cat_n = np.array([len(c.cuts) for c in categories], dtype=np.int64)
+    for j, c in enumerate(categories):
+        for k, (value, up) in enumerate(c.cuts):
+            cat_cuts[j, k], cat_up[j, k] = value, up
+
+    m = inp.measurements
+    has_len = "lenhei" in m
+    has_bmi = has_len and "weight" in m
+    others = [m[name] for name in MEASUREMENTS[2:] if name in m]
+    other = np.zeros((4, n if others else 0))
+    for row, name in enumerate(MEASUREMENTS[2:]):
+        if name in m:
+            other[row] = m[name]
+
+    packed = tables.packed_2006()
+    raw = Raw(
+        active=active,
+        clenhei=np.empty(n if has_len else 0),
+        cmeasure=np.empty(n if has_len else 0, dtype=np.int8),
+        c9mo=np.empty(n if has_len else 0, dtype=np.int8),
+        cbmi=np.empty(n if has_bmi else 0),
+        z=np.empty((len(active), n)),
+        f=np.empty((len(active), n), dtype=np.int8),
+        reason=np.empty(n, dtype=np.int64),
+        categories=categories,
+        cat=np.empty((len(categories), n), dtype=np.int8),
+    )
+    kernel = _kernels.classify_2006 if parallel else _kernels.classify_2006_serial
+    kernel(
+        inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
+        inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
+        packed.day_tables, packed.wfl, packed.wfh,
+        slot, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
+        cat_slot, cat_cuts, cat_up, cat_n, precision == "who",
+        raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason, raw.cat,
+    )
+    return raw
+
+
+# --- reasons ------------------------------------------------------------------------------------
+def reason_codes(key: int, active: Sequence[str]) -> dict[str, str]:
+    """Per z-score column, the reason name for a packed per-row key (computed ones omitted)."""
+    out = {}
+    for name in active:
+        k = rules.INDICATOR_NAMES.index(name)
+        code = (key >> (rules.REASON_BITS * k)) & ((1 << rules.REASON_BITS) - 1)
+        if code:
+            out["z" + name] = rules.REASONS[code][0]
+    return out
+
+
+def reason_label(key: int, active: Sequence[str]) -> str | None:
+    """'oedema: zwei zwfl zbmi; measurement_missing: zhc' (None when every z was computed)."""
+    grouped: dict[str, list[str]] = {}
+    for column, reason in reason_codes(key, active).items():
+        grouped.setdefault(reason, []).append(column)
+    if not grouped:
+        return None
+    return "; ".join(f"{reason}: {' '.join(cols)}" for reason, cols in grouped.items())
+
+
+def factorize_reasons(keys: np.ndarray, active: Sequence[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """int32 codes (-1 where every z was computed) and their labels."""
+    capacity = 1 << 12
+    codes, uniques, ok = _kernels.factorize_int64(keys, capacity)
+    if not ok:
+        uniques, codes = np.unique(keys, return_inverse=True)
+        codes = codes.astype(np.int32)
+    labels = [reason_label(int(k), active) for k in uniques]
+    # give OK rows code -1 and renumber the rest densely
+    remap = np.full(len(labels), -1, dtype=np.int32)
+    kept: list[str] = []
+    for j, lab in enumerate(labels):
+        if lab is not None:
+            remap[j] = len(kept)
+            kept.append(lab)
+    if len(kept) == len(labels):
+        return codes, tuple(kept)
+    return remap[codes], tuple(kept)
+
+
+def columns(raw: Raw, inp: Inputs) -> list[Column]:
+    """The output columns, in WHO's order, then categories and the reason."""
+    out: list[Column] = []
+    if raw.clenhei.size or (inp.n == 0 and "lenhei" in inp.measurements):
+        out += [Column("clenhei", "float", raw.clenhei),
+                Column("cmeasure", "category", raw.cmeasure - 1, ("l", "h")),
+                Column("c9mo_flag", "int", raw.c9mo)]
+    if raw.cbmi.size or (inp.n == 0 and {"lenhei", "weight"} <= set(inp.measurements)):
+        out.append(Column("cbmi", "float", raw.cbmi))
+    csex = np.where(inp.sex > 0, inp.sex, -1).astype(np.int8)
+    out.append(Column("csex", "nullable", csex))
+    for s, name in enumerate(raw.active):
+        out += [Column("z" + name, "float", raw.z[s]), Column("f" + name, "nullable", raw.f[s])]
+    for j, c in enumerate(raw.categories):
+        out.append(Column(c.column, "category", raw.cat[j], c.labels))
+    codes, labels = factorize_reasons(raw.reason, raw.active)
+    out.append(Column("reason", "category", codes, labels))
+    return out
+
+
+def classify(
+    data: Any = None,
+    *,
+    sex: Any = None,
+    age: Any = None,
+    age_unit: str = "days",
+    weight: Any = None,
+    lenhei: Any = None,
+    measure: Any = None,
+    oedema: Any = None,
+    headc: Any = None,
+    armc: Any = None,
+    triskin: Any = None,
+    subskin: Any = None,
+    precision: str = "who",
+    labels: str | Sequence[rules.Category] = "who",
+) -> Any:
+    """WHO z-scores, flags and nutrition status for children 0-5 years (WHO Child Growth
+    Standards 2006), exactly as WHO's R package ``anthro`` computes them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, polars.DataFrame, pyarrow.Table, dict of arrays, or None
+        The table holding the measurements. When given, each argument below is a column name
+        (default: WHO's name, used if the table has it); when None, each argument is an array.
+    sex : column name or array
+        1/"m"/"M" male, 2/"f"/"F" female (required).
+    age : column name or array
+        Age in ``age_unit``: exact, not rounded. Missing age: only weight-for-length/height.
+    age_unit : {"days", "months"}
+        Months are converted with WHO's 30.4375 days per month.
+    weight : kg. lenhei : length or height, cm. measure : "l" lying / "h" standing.
+    oedema : "y"/"n" (or 1 yes / 2 no; missing means no oedema, as in WHO's software).
+    headc, armc : cm. triskin, subskin : mm.
+    precision : {"who", "full"}
+        "who" (default): z rounded to 2 decimals as WHO publishes, flags and categories from the
+        rounded z. "full": unrounded z, flags and categories from it.
+    labels : {"who", "id"} or sequence of zscore.rules.Category
+        Category scheme: WHO/UNICEF (English) or Indonesia's Permenkes 2/2020.
+
+    Returns
+    -------
+    The same kind of table with the columns appended (``clenhei cmeasure c9mo_flag cbmi csex``,
+    ``z*``/``f*`` per indicator computed, the category columns and ``reason``), rows untouched.
+    With ``data=None``, a dict of numpy arrays (flags as float32 with NaN for missing,
+    categories as object arrays with None).
+
+    Examples
+    --------
+    >>> import zscore
+    >>> out = zscore.classify(sex=[1, 2], age=[400, 1000], weight=[9.1, 11.0],
+    ...                       lenhei=[74.0, 86.2], measure=["l", "h"])
+    >>> out["zlen"].tolist(), out["stunting"].tolist()
+    ([-1.27, -1.78], ['normal', 'normal'])
+    """
+    check_options(precision, age_unit)
+    scheme = category_scheme(labels)
+    given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
+                 headc=headc, armc=armc, triskin=triskin, subskin=subskin)
+    inp = gather_inputs(data, given)
+    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme)
+    return attach(data, columns(raw, inp))

@@ -1,0 +1,164 @@
+"""Tables in and out: pandas, polars, pyarrow and dicts of arrays.
+
+Input: :func:`table_columns` gives the column names and a getter for any supported table.
+Output: :func:`attach` appends the computed columns to a table of the caller's kind without
+touching its rows, order, index or other columns. Columns travel as :class:`Column`: plain
+numpy arrays plus the kind of values they hold, so each library gets its own missing-value
+representation (nullable integers, categoricals) without copying the numbers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+class InputError(ValueError):
+    """A structural problem with the input: a missing column, mismatched lengths, a bad option."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """An output column.
+
+    kind: ``"float"`` (NaN = missing); ``"int"`` (no missing); ``"nullable"`` (int8, -1 = missing);
+    ``"category"`` (integer codes into ``labels``, -1 = missing).
+    """
+
+    name: str
+    kind: str
+    values: np.ndarray
+    labels: tuple[str, ...] = ()
+
+
+def _module(obj: Any) -> str:
+    return type(obj).__module__.split(".")[0]
+
+
+def table_columns(data: Any) -> tuple[list[str], Callable[[str], Any], int]:
+    """Names, a column getter and the row count of a supported table."""
+    mod = _module(data)
+    if mod == "pandas" and hasattr(data, "columns") and hasattr(data, "index"):
+        return [str(c) for c in data.columns], data.__getitem__, len(data)
+    if mod == "polars" and hasattr(data, "get_column"):
+        return list(data.columns), data.get_column, data.height
+    if mod == "pyarrow" and hasattr(data, "column_names"):
+        return list(data.column_names), data.column, data.num_rows
+    if isinstance(data, Mapping):
+        lengths = {len(np.atleast_1d(np.asarray(v, dtype=object))) for v in data.values()} or {0}
+        if len(lengths) > 1:
+            raise InputError(f"the columns of the dict have different lengths: {sorted(lengths)}")
+        return [str(k) for k in data], data.__getitem__, lengths.pop()
+    raise InputError(
+        f"data must be a pandas or polars DataFrame, a pyarrow Table or a dict of arrays, "
+        f"not {type(data).__name__}"
+    )
+
+
+def to_numpy(values: Any) -> np.ndarray:
+    """A 1-d numpy array from a column of any supported library (numbers as float64 with NaN
+    for missing, anything else as an object array)."""
+    mod = _module(values)
+    if mod == "pandas":
+        import pandas as pd
+
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return np.asarray(values.astype(object).to_numpy(), dtype=object)
+        if pd.api.types.is_bool_dtype(values.dtype):
+            return values.to_numpy(dtype=object)
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return values.to_numpy(dtype=object)
+    if mod == "polars":
+        if values.dtype.is_numeric():
+            return values.cast(float).to_numpy()
+        return np.asarray(values.to_list(), dtype=object)
+    if mod == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        typ = values.type
+        if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+            return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(values.to_pylist(), dtype=object)
+    arr = np.asarray(values)
+    if arr.ndim > 1:
+        raise InputError(f"expected a 1-dimensional column, got shape {arr.shape}")
+    return arr
+
+
+# --- output -----------------------------------------------------------------------------------
+def _numpy_value(col: Column) -> np.ndarray:
+    if col.kind == "nullable":
+        out = col.values.astype(np.float32)
+        out[col.values < 0] = np.nan
+        return out
+    if col.kind == "category":
+        lookup = np.array([*col.labels, None], dtype=object)
+        return lookup[col.values]  # code -1 picks the trailing None
+    return col.values
+
+
+def _pandas_value(col: Column, index: Any) -> Any:
+    import pandas as pd
+
+    if col.kind == "nullable":
+        return pd.Series(pd.arrays.IntegerArray(col.values, col.values < 0), index=index)
+    if col.kind == "category":
+        cat = pd.Categorical.from_codes(col.values, categories=pd.Index(col.labels, dtype=object))
+        return pd.Series(cat, index=index)
+    return pd.Series(col.values, index=index)
+
+
+def _arrow_value(col: Column) -> Any:
+    import pyarrow as pa
+
+    if col.kind == "nullable":
+        return pa.array(col.values, mask=col.values < 0)
+    if col.kind == "category":
+        codes = pa.array(col.values, mask=col.values < 0)
+        return pa.DictionaryArray.from_arrays(codes, pa.array(col.labels, type=pa.string()))
+    if col.kind == "float":
+        return pa.array(col.values, from_pandas=True)  # NaN -> null, as pandas/polars users expect
+    return pa.array(col.values)
+
+
+def _warn_replaced(names: list[str]) -> None:
+    if names:
+        warnings.warn(f"replacing existing columns {names} with newly computed ones",
+                      UserWarning, stacklevel=4)
+
+
+def attach(data: Any, columns: list[Column]) -> Any:
+    """Append columns to ``data`` (or return a dict of numpy arrays when ``data`` is None)."""
+    if data is None:
+        return {c.name: _numpy_value(c) for c in columns}
+    names, _, _ = table_columns(data)
+    _warn_replaced([c.name for c in columns if c.name in names])
+    mod = _module(data)
+    if mod == "pandas":
+        import pandas as pd
+
+        new = pd.DataFrame({c.name: _pandas_value(c, data.index) for c in columns}, index=data.index)
+        kept = data.drop(columns=[c.name for c in columns if c.name in names])
+        return pd.concat([kept, new], axis=1)
+    if mod == "polars":
+        import polars as pl
+
+        return data.with_columns([pl.Series(c.name, _arrow_value(c)) for c in columns])
+    if mod == "pyarrow":
+        table = data
+        for c in columns:
+            value = _arrow_value(c)
+            if c.name in table.column_names:
+                table = table.set_column(table.column_names.index(c.name), c.name, value)
+            else:
+                table = table.append_column(c.name, value)
+        return table
+    out = dict(data)
+    out.update({c.name: _numpy_value(c) for c in columns})
+    return out

@@ -1,0 +1,93 @@
+"""Load the shipped WHO tables, verify them against the SHA-256 manifest, pack them once.
+
+The tables live in ``zscore/data/who_growth_standards/`` (built by
+``data/who_growth_standards/build.py``). They are read with :mod:`importlib.resources`, so they
+load the same from a wheel, an sdist install or an editable checkout.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from . import rules
+
+_PACKAGE_DATA = ("zscore", "data", "who_growth_standards")
+
+
+class TableIntegrityError(RuntimeError):
+    """A shipped WHO table does not match its recorded SHA-256 (a damaged installation)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One WHO table: keys (days, months or cm) and L, M, S per sex (index 0 male, 1 female)."""
+
+    name: str
+    key: str
+    keys: np.ndarray  # float64[nkeys], ascending, the same for both sexes
+    lms: np.ndarray  # float64[2, nkeys, 3]
+
+
+def _folder():
+    node = resources.files(_PACKAGE_DATA[0])
+    for part in _PACKAGE_DATA[1:]:
+        node = node / part
+    return node
+
+
+@functools.cache
+def manifest() -> dict:
+    """The manifest: per table its file, SHA-256, key range and source."""
+    return json.loads((_folder() / "manifest.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def load(name: str) -> Table:
+    """Read and verify one table by name (e.g. ``"wfl_2006"``)."""
+    entry = manifest()["tables"][name]
+    body = (_folder() / entry["file"]).read_bytes()
+    digest = hashlib.sha256(body).hexdigest()
+    if digest != entry["sha256"]:
+        raise TableIntegrityError(
+            f"WHO table {entry['file']} has SHA-256 {digest}, the manifest records "
+            f"{entry['sha256']}: the installation is damaged; reinstall zscore-who"
+        )
+    lines = body.decode("utf-8").splitlines()
+    header = lines[0].split("\t")
+    if header != ["sex", entry["key"], "l", "m", "s"]:
+        raise TableIntegrityError(f"WHO table {entry['file']} has an unexpected header {header}")
+    values = np.array([line.split("\t") for line in lines[1:]], dtype=np.float64)
+    nkeys = entry["rows_per_sex"]
+    male, female = values[:nkeys], values[nkeys:]
+    if not (np.all(male[:, 0] == 1) and np.all(female[:, 0] == 2)
+            and np.array_equal(male[:, 1], female[:, 1])):
+        raise TableIntegrityError(f"WHO table {entry['file']} is not sorted by sex and key")
+    return Table(name, entry["key"], male[:, 1].copy(), np.stack([male[:, 2:], female[:, 2:]]))
+
+
+@dataclass(frozen=True)
+class Packed2006:
+    """The 2006 standards packed for the kernel."""
+
+    day_tables: np.ndarray  # float64[7, 2, 1827, 3]: rules.DAY_TABLES x sex x day x (L, M, S)
+    wfl: np.ndarray  # float64[2, 651, 3], 45.0 .. 110.0 cm
+    wfh: np.ndarray  # float64[2, 551, 3], 65.0 .. 120.0 cm
+
+
+@functools.cache
+def packed_2006() -> Packed2006:
+    """Every 0-5 year table as contiguous arrays; days without a standard (arm circumference
+    and skinfolds before day 91) hold NaN."""
+    ndays = 1827
+    day_tables = np.full((len(rules.DAY_TABLES), 2, ndays, 3), np.nan)
+    for t, name in enumerate(rules.DAY_TABLES):
+        table = load(name)
+        day_tables[t, :, table.keys.astype(np.int64), :] = table.lms.transpose(1, 0, 2)
+    return Packed2006(day_tables, np.ascontiguousarray(load("wfl_2006").lms),
+                      np.ascontiguousarray(load("wfh_2006").lms))

@@ -1,0 +1,55 @@
+"""Shared helpers for the tests against WHO's own answers in ../shared/reference_cases/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference_cases"
+STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "who_growth_standards"
+Z_2006 = ("len", "wei", "wfl", "bmi", "hc", "ac", "ts", "ss")
+#: Which z-scores each input measurement feeds (for the rows where zscore departs from WHO on
+#: purpose: a measurement <= 0 gives a missing z, WHO_RULES.md section G).
+FEEDS = {"weight": ("wei", "wfl", "bmi"), "lenhei": ("len", "wfl", "bmi"), "headc": ("hc",),
+         "armc": ("ac",), "triskin": ("ts",), "subskin": ("ss",)}
+
+
+def read(name: str) -> pd.DataFrame:
+    path = REFERENCE / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the shared reference folder is absent)")
+    return pd.read_csv(path, keep_default_na=False, na_values=["", "NA"],
+                       dtype={"sex": str, "measure": str, "oedema": str, "cmeasure": str})
+
+
+def departures(cases: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per z-score suffix, the rows where a measurement is <= 0 (zscore: missing on purpose)."""
+    out = {ind: np.zeros(len(cases), dtype=bool) for ind in Z_2006}
+    for column, feeds in FEEDS.items():
+        bad = (cases[column] <= 0).to_numpy()
+        for ind in feeds:
+            out[ind] |= bad
+    return out
+
+
+def assert_same(name: str, ours: np.ndarray, who: np.ndarray, *, atol: float, skip: np.ndarray,
+                ids: np.ndarray) -> int:
+    """Compare one column; returns the number of rows compared."""
+    ours = np.asarray(ours, dtype=np.float64)
+    who = np.asarray(who, dtype=np.float64)
+    keep = ~skip
+    o, w = ours[keep], who[keep]
+    both_missing = np.isnan(o) & np.isnan(w)
+    same_inf = np.isinf(o) & (o == w)
+    close = np.abs(o - w) <= atol
+    ok = both_missing | same_inf | close
+    if not ok.all():
+        bad = np.flatnonzero(~ok)[:10]
+        rows = "\n".join(f"  id {ids[keep][i]}: zscore {o[i]!r}, WHO {w[i]!r}" for i in bad)
+        raise AssertionError(f"{name}: {int((~ok).sum())} of {keep.sum()} rows differ\n{rows}")
+    # the departures: zscore must be missing there
+    assert np.isnan(ours[skip]).all(), f"{name}: a measurement <= 0 must give a missing value"
+    return int(keep.sum())
