@@ -44,7 +44,8 @@ TABLES: dict[str, tuple[str, str, str, str, str, str]] = {
     "len_2006": ("pygrowup/tables/by_day/lfa.py", "age", "0", "1826",
                  "length/height-for-age, days (length to 730, height from 731)", "cm"),
     "wei_2006": ("pygrowup/tables/by_day/wfa.py", "age", "0", "1826", "weight-for-age, days", "kg"),
-    "bmi_2006": ("pygrowup/tables/by_day/bmifa.py", "age", "0", "1826", "BMI-for-age, days", "kg/m2"),
+    "bmi_2006": ("pygrowup/tables/by_day/bmifa.py", "age", "0", "1826", "BMI-for-age, days",
+                 "kg/m2"),
     "hc_2006": ("pygrowup/tables/by_day/hcfa.py", "age", "0", "1826",
                 "head circumference-for-age, days", "cm"),
     "ac_2006": ("pygrowup/tables/by_day/acfa.py", "age", "91", "1826",
@@ -81,7 +82,8 @@ def _literal(node: ast.AST) -> object:
 
 def read_module_table(source: str) -> dict:
     for stmt in ast.parse(source).body:
-        if isinstance(stmt, ast.Assign) and [getattr(t, "id", None) for t in stmt.targets] == ["DATA"]:
+        targets = [getattr(t, "id", None) for t in getattr(stmt, "targets", [])]
+        if isinstance(stmt, ast.Assign) and targets == ["DATA"]:
             return _literal(stmt.value)
     raise ValueError("no DATA assignment in table module")
 
@@ -120,7 +122,7 @@ def build(wheel: Path, out: Path) -> None:
                 for k, lms in data[sex_name].items():
                     kd = Decimal(k)
                     if Decimal(first) <= kd <= Decimal(last):
-                        rows[(sex, kd)] = (_text(k), _text(lms["l"]), _text(lms["m"]), _text(lms["s"]))
+                        rows[(sex, kd)] = (_text(k), *(_text(lms[p]) for p in "lms"))
             added = []
             for rec in extra.get(name, []):
                 kd = Decimal(rec["age"])
@@ -165,7 +167,8 @@ def check() -> list[str]:
     ours = {p.name: p.read_bytes() for p in shipped_files(HERE)}
     shipped = {p.name: p.read_bytes() for p in shipped_files(PACKAGE_COPY)}
     if ours != shipped:
-        problems.append("src/zscore/data/who_growth_standards differs from data/who_growth_standards")
+        problems.append("src/zscore/data/who_growth_standards differs from "
+                        "data/who_growth_standards")
     manifest = json.loads(ours["manifest.json"])
     for name, entry in manifest["tables"].items():
         body = ours.get(entry["file"])

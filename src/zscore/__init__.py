@@ -1,4 +1,4 @@
-"""zscore: WHO growth z-scores and nutrition status, exactly as WHO's software, for millions of rows.
+"""zscore: WHO growth z-scores and nutrition status, exactly as WHO computes them, fast.
 
 Public API: :func:`classify` (tables or arrays) and :func:`child` (one child).
 """
@@ -8,4 +8,4 @@ from .classify import classify
 from .frames import InputError
 
 __version__ = "0.1.0"
-__all__ = ["ChildResult", "InputError", "child", "classify", "__version__"]
+__all__ = ["ChildResult", "InputError", "__version__", "child", "classify"]

@@ -97,8 +97,8 @@ def child(
     --------
     >>> import zscore
     >>> r = zscore.child(sex="f", age=300, weight=7.2, lenhei=66.0, measure="l")
-    >>> r.zlen, r.stunting, r.reasons
-    (-0.95, 'normal', {})
+    >>> r.zlen, r.stunting, dict(r.reasons)
+    (-2.15, 'stunted', {})
     """
     check_options(precision, age_unit)
     scheme = category_scheme(labels)

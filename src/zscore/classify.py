@@ -128,10 +128,8 @@ def _resolve(data: Any, given: Mapping[str, Any]) -> tuple[dict[str, Any], int |
             else:
                 chosen[arg] = value
     else:
+        # without a table, a single value (number or code) applies to every row
         chosen = {arg: v for arg, v in given.items() if v is not None}
-        for arg, v in chosen.items():
-            if isinstance(v, str):
-                raise InputError(f"{arg}={v!r} names a column, but no data table was given")
     return chosen, nrows
 
 
@@ -290,7 +288,9 @@ def reason_label(key: int, active: Sequence[str]) -> str | None:
     return "; ".join(f"{reason}: {' '.join(cols)}" for reason, cols in grouped.items())
 
 
-def factorize_reasons(keys: np.ndarray, active: Sequence[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+def factorize_reasons(
+    keys: np.ndarray, active: Sequence[str]
+) -> tuple[np.ndarray, tuple[str, ...]]:
     """int32 codes (-1 where every z was computed) and their labels."""
     capacity = 1 << 12
     codes, uniques, ok = _kernels.factorize_int64(keys, capacity)
@@ -383,7 +383,7 @@ def classify(
     >>> out = zscore.classify(sex=[1, 2], age=[400, 1000], weight=[9.1, 11.0],
     ...                       lenhei=[74.0, 86.2], measure=["l", "h"])
     >>> out["zlen"].tolist(), out["stunting"].tolist()
-    ([-1.27, -1.78], ['normal', 'normal'])
+    ([-1.27, -1.81], ['normal', 'normal'])
     """
     check_options(precision, age_unit)
     scheme = category_scheme(labels)

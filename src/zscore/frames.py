@@ -143,7 +143,8 @@ def attach(data: Any, columns: list[Column]) -> Any:
     if mod == "pandas":
         import pandas as pd
 
-        new = pd.DataFrame({c.name: _pandas_value(c, data.index) for c in columns}, index=data.index)
+        new = pd.DataFrame({c.name: _pandas_value(c, data.index) for c in columns},
+                           index=data.index)
         kept = data.drop(columns=[c.name for c in columns if c.name in names])
         return pd.concat([kept, new], axis=1)
     if mod == "polars":

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 # --- ages -------------------------------------------------------------------------------------
 #: Days in a month (anthro:R/anthro-package.R, ANTHRO_DAYS_OF_MONTH).
 DAYS_PER_MONTH = 30.4375
-#: z-scores of the 2006 standards only below this unrounded age in months (anthro:R/z-score-helper.R).
+#: z-scores of the 2006 standards only below this unrounded age in months
+#: (anthro:R/z-score-helper.R).
 MAX_AGE_MONTHS_2006 = 60.0
 #: Upper limit of the rounded age in days (anthro: allowed_age_range = c(0, 1856)); never binds
 #: before the 60-month rule, kept because WHO's code tests it.
@@ -29,7 +30,8 @@ STANDING_MIN_AGE_MONTHS = 9.0
 LENHEI_ADJUSTMENT_CM = 0.7
 #: Without age or position, weight-for-length is used below this length, cm (anthro, join_on_l).
 WFL_WFH_SWITCH_CM = 87.0
-#: Weight-for-length / weight-for-height table limits, cm, inclusive (anthro:R/z-score-weight-for-lenhei.R).
+#: Weight-for-length / weight-for-height table limits, cm, inclusive
+#: (anthro:R/z-score-weight-for-lenhei.R).
 WFL_RANGE_CM = (45.0, 110.0)
 WFH_RANGE_CM = (65.0, 120.0)
 
@@ -139,12 +141,12 @@ CATEGORIES_WHO: tuple[Category, ...] = (
 #: Indonesia, Permenkes No. 2 of 2020 (Standar Antropometri Anak), children 0-60 months. Weight-
 #: for-length/height has one six-class status there, covering wasting and overweight.
 CATEGORIES_ID: tuple[Category, ...] = (
-    Category("stunting", "len", _LOW + ((3.0, False),),
+    Category("stunting", "len", (*_LOW, (3.0, False)),
              ("sangat pendek", "pendek", "normal", "tinggi")),
-    Category("underweight", "wei", _LOW + ((1.0, False),),
+    Category("underweight", "wei", (*_LOW, (1.0, False)),
              ("berat badan sangat kurang", "berat badan kurang", "berat badan normal",
               "risiko berat badan lebih")),
-    Category("wasting", "wfl", _LOW + ((1.0, False), (2.0, False), (3.0, False)),
+    Category("wasting", "wfl", (*_LOW, (1.0, False), (2.0, False), (3.0, False)),
              ("gizi buruk", "gizi kurang", "gizi baik", "berisiko gizi lebih", "gizi lebih",
               "obesitas")),
 )

@@ -1,0 +1,65 @@
+"""The single-child call: same numbers as a batch, readable and immutable."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+import zscore
+
+
+def test_child_equals_batch():
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        kw = dict(sex=int(rng.integers(1, 3)), age=float(rng.uniform(0, 1900)),
+                  weight=float(rng.uniform(2, 25)), lenhei=float(rng.uniform(45, 125)),
+                  measure=str(rng.choice(["l", "h"])), oedema=str(rng.choice(["n", "n", "y"])),
+                  headc=float(rng.uniform(30, 55)), armc=float(rng.uniform(9, 20)),
+                  triskin=float(rng.uniform(4, 15)), subskin=float(rng.uniform(3, 12)))
+        one = zscore.child(**kw)
+        batch = zscore.classify(**{k: [v] for k, v in kw.items()})
+        for name in ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zts", "zss"):
+            b = batch[name][0]
+            assert (one.z[name] is None and math.isnan(b)) or one.z[name] == b
+            f = batch["f" + name[1:]][0]
+            assert (one.flags["f" + name[1:]] is None and math.isnan(f)) or one.flags[
+                "f" + name[1:]] == f
+        for cat in ("stunting", "underweight", "wasting", "overweight"):
+            assert one.categories[cat] == batch[cat][0]
+        assert one.clenhei == batch["clenhei"][0]
+
+
+def test_child_reasons_and_attributes():
+    r = zscore.child(sex="f", age=2000, weight=15.0, lenhei=100.0, measure="h", oedema="n")
+    assert r.zwei is None and r.reasons["zwei"] == "age_out_of_range"
+    assert r.zwfl is None and r.reasons["zwfl"] == "age_out_of_range"
+    r = zscore.child(sex="f", age=None, weight=9.0, lenhei=75.0, measure="l")
+    assert r.zwfl is not None and r.reasons == {"zlen": "age_missing", "zwei": "age_missing",
+                                                  "zbmi": "age_missing"}
+    with pytest.raises(AttributeError):
+        _ = r.not_a_column
+
+
+def test_child_is_immutable_and_prints():
+    r = zscore.child(sex=1, age=365, weight=9.6, lenhei=75.7, measure="l", oedema="y")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.csex = 2
+    with pytest.raises(TypeError):
+        r.z["zlen"] = 0.0
+    text = str(r)
+    assert "length/height-for-age" in text and "oedema" in text
+
+
+def test_child_months_and_labels():
+    a = zscore.child(sex=2, age=12, age_unit="months", lenhei=68.0, measure="l", labels="id")
+    b = zscore.child(sex=2, age=12 * 30.4375, lenhei=68.0, measure="l", labels="id")
+    assert a.zlen == b.zlen and a.stunting in ("sangat pendek", "pendek", "normal", "tinggi")
+
+
+def test_child_bad_values_never_raise():
+    r = zscore.child(sex="?", age="abc", weight=-1, lenhei="x")
+    assert set(r.reasons.values()) == {"sex_invalid"}
+    assert r.csex is None

@@ -1,0 +1,130 @@
+"""Each kernel helper against a slow, obviously-correct Python version."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from zscore import _kernels, rules
+
+
+def r_round2(x: float) -> float:
+    """R 4.x round(x, 2), written out from its description (fround.c): the double neighbours
+    lo = floor(100 x) / 100 and hi = ceil(100 x) / 100, the nearer by double differences, ties
+    to the even last digit."""
+    if not math.isfinite(x) or x == 0:
+        return x
+    sign = -1.0 if x < 0 else 1.0
+    x = abs(x)
+    x10 = 100.0 * x
+    lo, hi = math.floor(x10) / 100.0, math.ceil(x10) / 100.0
+    du, dd = hi - x, x - lo
+    if du < dd or (du == dd and math.floor(x10) % 2 == 1):
+        return sign * hi
+    return sign * lo
+
+
+@pytest.mark.parametrize("x, expected", [
+    (5.003, 5.0), (5.007, 5.01), (-6.004, -6.0), (0.125, 0.12), (0.135, 0.14),
+    (2.675, 2.67), (1.005, 1.0), (-1.005, -1.0), (0.0, 0.0), (1e-300, 0.0), (math.inf, math.inf),
+])
+def test_round2_known_values(x, expected):
+    assert _kernels.round2_r(x) == expected
+
+
+def test_round2_matches_r_rule_on_ties_and_random_values():
+    rng = np.random.default_rng(7)
+    ties = (np.arange(-100_000, 100_000) + 0.5) / 100.0  # x.xx5 decimal "ties"
+    values = np.concatenate([ties, rng.normal(0, 3, 50_000), rng.uniform(-20, 20, 50_000)])
+    ours = np.array([_kernels.round2_r(v) for v in values])
+    slow = np.array([r_round2(v) for v in values])
+    np.testing.assert_array_equal(ours, slow)
+    # and it is not Python's or numpy's rounding
+    assert (ours != np.round(values, 2)).any()
+
+
+def test_round_half_up():
+    assert _kernels.round_half_up(730.5) == 731
+    assert _kernels.round_half_up(730.4999) == 730
+    assert _kernels.round_half_up(24 * rules.DAYS_PER_MONTH) == 731
+    assert _kernels.round_half_up(0.0) == 0
+
+
+def _lms_exact(y, l, m, s):
+    # exact-ish reference in rationals where possible; float pow is the only rounding
+    return ((y / m) ** l - 1.0) / (s * l)
+
+
+@pytest.mark.parametrize("l", [1.0, 0.3487, -0.3521, -0.0001, -1.7407])
+def test_restricted_lms_matches_definition(l):
+    m, s = 10.0, 0.12
+    sd = lambda k: m * (1 + l * s * k) ** (1 / l)  # noqa: E731
+    for y in np.linspace(0.4 * m, 2.5 * m, 301):
+        z = _lms_exact(y, l, m, s)
+        if z > 3:
+            expect = 3 + (y - sd(3)) / (sd(3) - sd(2))
+        elif z < -3:
+            expect = -3 + (y - sd(-3)) / (sd(-2) - sd(-3))
+        else:
+            expect = z
+        assert _kernels.restricted_z(y, l, m, s) == pytest.approx(expect, abs=1e-12)
+        assert _kernels.lms_z(y, l, m, s) == pytest.approx(z, abs=1e-12)
+
+
+def test_plain_lms_with_l_one_is_bit_identical_to_power_formula():
+    rng = np.random.default_rng(1)
+    for y, m, s in zip(rng.uniform(40, 130, 2000), rng.uniform(45, 120, 2000),
+                       rng.uniform(0.03, 0.05, 2000), strict=True):
+        assert _kernels.lms_z(y, 1.0, m, s) == ((y / m) ** 1.0 - 1.0) / (s * 1.0)
+
+
+def test_wfl_interpolation_between_tenths():
+    table = np.array([[0.1, 10.0, 0.08], [0.2, 11.0, 0.09], [0.3, 12.0, 0.10]])
+    first = 450  # row 0 is 45.0 cm
+    # on the grid: the row itself
+    assert _kernels.interpolated_wfl_z(10.0, 45.0, table, first) == pytest.approx(
+        _kernels.restricted_z(10.0, 0.1, 10.0, 0.08), abs=0)
+    # a quarter of the way from 45.1 to 45.2
+    x = 45.125
+    low = math.trunc(x * 10) / 10
+    d = (x - low) / 0.1
+    l, m, s = (0.2 + d * 0.1, 11.0 + d * 1.0, 0.09 + d * 0.01)
+    assert _kernels.interpolated_wfl_z(11.2, x, table, first) == pytest.approx(
+        _kernels.restricted_z(11.2, l, m, s), abs=1e-14)
+
+
+def test_category_boundaries_follow_closed_side():
+    cuts = np.array([-3.0, -2.0, 1.0])
+    up = np.array([True, True, False])
+    cat = lambda z, f=0: _kernels.category_of(z, f, cuts, up, 3)  # noqa: E731
+    assert [cat(-3.01), cat(-3.0), cat(-2.01), cat(-2.0), cat(1.0), cat(1.01)] == [0, 1, 1, 2, 2, 3]
+    assert cat(math.nan) == -1
+    assert cat(0.0, 1) == -1  # flagged: no category
+
+
+def test_factorize_matches_numpy_and_falls_back():
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 50, 10_000).astype(np.int64) << 10
+    codes, uniques, ok = _kernels.factorize_int64(keys, 1 << 12)
+    assert ok
+    np.testing.assert_array_equal(uniques[codes], keys)
+    assert len(set(uniques.tolist())) == len(uniques) == 50
+    _, _, ok = _kernels.factorize_int64(np.arange(5000, dtype=np.int64), 1 << 12)
+    assert not ok
+
+
+def test_reason_codes_match_rules():
+    for name, code in rules.REASON_CODE.items():
+        assert getattr(_kernels, "R_" + name.upper()) == code
+    assert len(rules.REASONS) <= 1 << rules.REASON_BITS
+    assert [i.name for i in rules.INDICATORS_2006] == ["len", "wei", "wfl", "bmi", "hc", "ac",
+                                                        "ts", "ss"]
+
+
+def test_rounding_rule_differs_from_decimal_on_binary_values():
+    # 0.285 is stored as 0.28499999999999998; R compares double differences and gives 0.28
+    assert Fraction(0.285) < Fraction(285, 1000)
+    assert _kernels.round2_r(0.285) == r_round2(0.285)
