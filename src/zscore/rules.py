@@ -124,6 +124,9 @@ class Category:
     indicator: str  #: WHO's suffix of the z-score it reads (``len`` for zlen)
     cuts: tuple[tuple[float, bool], ...]
     labels: tuple[str, ...]
+    #: the classes that count as having the column's condition (e.g. stunted = moderate +
+    #: severe), for summaries; empty when the column names no single condition
+    condition: tuple[str, ...] = ()
 
 
 _LOW = ((-3.0, True), (-2.0, True))  # z < -3 | -3 <= z < -2 | z >= -2
@@ -131,24 +134,28 @@ _LOW = ((-3.0, True), (-2.0, True))  # z < -3 | -3 <= z < -2 | z >= -2
 #: WHO / UNICEF categories for children 0-59 months (WHO/UNICEF 2019 recommendations;
 #: WHO Child Growth Standards). "normal" in each column answers that column's question only.
 CATEGORIES_WHO: tuple[Category, ...] = (
-    Category("stunting", "len", _LOW, ("severely stunted", "stunted", "normal")),
-    Category("underweight", "wei", _LOW, ("severely underweight", "underweight", "normal")),
-    Category("wasting", "wfl", _LOW, ("severely wasted", "wasted", "normal")),
+    Category("stunting", "len", _LOW, ("severely stunted", "stunted", "normal"),
+             ("severely stunted", "stunted")),
+    Category("underweight", "wei", _LOW, ("severely underweight", "underweight", "normal"),
+             ("severely underweight", "underweight")),
+    Category("wasting", "wfl", _LOW, ("severely wasted", "wasted", "normal"),
+             ("severely wasted", "wasted")),
     Category("overweight", "wfl", ((1.0, False), (2.0, False), (3.0, False)),
-             ("normal", "possible risk of overweight", "overweight", "obese")),
+             ("normal", "possible risk of overweight", "overweight", "obese"),
+             ("overweight", "obese")),
 )
 
 #: Indonesia, Permenkes No. 2 of 2020 (Standar Antropometri Anak), children 0-60 months. Weight-
 #: for-length/height has one six-class status there, covering wasting and overweight.
 CATEGORIES_ID: tuple[Category, ...] = (
     Category("stunting", "len", (*_LOW, (3.0, False)),
-             ("sangat pendek", "pendek", "normal", "tinggi")),
+             ("sangat pendek", "pendek", "normal", "tinggi"), ("sangat pendek", "pendek")),
     Category("underweight", "wei", (*_LOW, (1.0, False)),
              ("berat badan sangat kurang", "berat badan kurang", "berat badan normal",
-              "risiko berat badan lebih")),
+              "risiko berat badan lebih"), ("berat badan sangat kurang", "berat badan kurang")),
     Category("wasting", "wfl", (*_LOW, (1.0, False), (2.0, False), (3.0, False)),
              ("gizi buruk", "gizi kurang", "gizi baik", "berisiko gizi lebih", "gizi lebih",
-              "obesitas")),
+              "obesitas"), ("gizi buruk", "gizi kurang")),
 )
 
 CATEGORY_SCHEMES: dict[str, tuple[Category, ...]] = {"who": CATEGORIES_WHO, "id": CATEGORIES_ID}
