@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, rules, tables
-from .frames import Column, InputError, attach, table_columns, to_numpy
+from .frames import Column, Factorized, InputError, attach, column_values, table_columns
 
 #: The measurement arguments, in kernel order, and WHO's default column names.
 MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
@@ -47,22 +47,24 @@ def _parse_number(v: Any) -> float:
         return -math.inf  # not a number: invalid, never an exception
 
 
-def as_float(values: np.ndarray) -> np.ndarray:
+def _parse_uniques(uniques: list) -> np.ndarray:
+    try:  # the common case, every distinct value a well-formed number: one numpy conversion
+        text = np.array(uniques, dtype=str)
+        if not any(isinstance(u, bool | np.bool_) for u in uniques):
+            return text.astype(np.float64)
+    except (ValueError, TypeError):
+        pass
+    return np.array([_parse_number(u) for u in uniques], dtype=np.float64)
+
+
+def as_float(values: np.ndarray | Factorized) -> np.ndarray:
     """float64 measurements: NaN = missing; text that is not a number becomes -inf (invalid)."""
+    if isinstance(values, Factorized):
+        lookup = np.append(_parse_uniques(values.uniques), np.nan)
+        return lookup[values.codes]  # code -1 (missing) picks the trailing NaN
     if values.dtype.kind in "fiu":
         return np.ascontiguousarray(values, dtype=np.float64)
-    if values.dtype.kind == "b":
-        return np.full(values.shape, -np.inf)
-    cache: dict[Any, float] = {}
-    out = np.empty(values.shape, dtype=np.float64)
-    for i, v in enumerate(values.tolist()):
-        try:
-            out[i] = cache[v]
-        except KeyError:
-            out[i] = cache[v] = _parse_number(v)
-        except TypeError:  # unhashable
-            out[i] = -math.inf
-    return out
+    return as_float(column_values(values))
 
 
 def _code_key(v: Any) -> str | None:
@@ -74,26 +76,20 @@ def _code_key(v: Any) -> str | None:
     return str(v).strip().lower()
 
 
-def as_code(values: np.ndarray, codes: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
+def as_code(values: np.ndarray | Factorized, codes: Mapping[str, int], missing: int,
+            invalid: int) -> np.ndarray:
     """int8 codes for sex, measure or oedema values."""
-    if values.dtype.kind in "fiu":
-        out = np.full(values.shape, invalid, dtype=np.int8)
-        numeric = {float(k): c for k, c in codes.items() if k.isdigit()}
-        for number, code in numeric.items():
-            out[values == number] = code
-        if values.dtype.kind == "f":
-            out[np.isnan(values)] = missing
-        return out
-    cache: dict[Any, int] = {}
-    out = np.empty(values.shape, dtype=np.int8)
-    for i, v in enumerate(values.tolist()):
-        try:
-            out[i] = cache[v]
-        except KeyError:
-            key = _code_key(v)
-            out[i] = cache[v] = missing if key is None else codes.get(key, invalid)
-        except TypeError:
-            out[i] = invalid
+    if isinstance(values, Factorized):
+        lookup = [codes.get(key, invalid) if (key := _code_key(u)) is not None else missing
+                  for u in values.uniques]
+        return np.array([*lookup, missing], dtype=np.int8)[values.codes]
+    if values.dtype.kind not in "fiu":
+        return as_code(column_values(values), codes, missing, invalid)
+    out = np.full(values.shape, invalid, dtype=np.int8)
+    for number, code in {float(k): c for k, c in codes.items() if k.isdigit()}.items():
+        out[values == number] = code
+    if values.dtype.kind == "f":
+        out[np.isnan(values)] = missing
     return out
 
 
@@ -138,13 +134,17 @@ def gather_inputs(data: Any, given: Mapping[str, Any]) -> Inputs:
     if "sex" not in chosen:
         raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
                          "are by sex")
-    arrays = {arg: to_numpy(v) for arg, v in chosen.items()}
-    lengths = {arg: a.size for arg, a in arrays.items() if a.ndim == 1}
+    arrays = {arg: column_values(v) for arg, v in chosen.items()}
+    lengths = {arg: a.size for arg, a in arrays.items() if np.ndim(a.codes if isinstance(
+        a, Factorized) else a) == 1}
     n = nrows if nrows is not None else max(lengths.values(), default=1)
     wrong = {arg: size for arg, size in lengths.items() if size != n}
     if wrong:
         raise InputError(f"every column must have {n} values; got {wrong}")
-    arrays = {arg: np.broadcast_to(a, (n,)) if a.ndim == 0 else a for arg, a in arrays.items()}
+    for arg, a in arrays.items():
+        if arg not in lengths:  # a single value for every row
+            arrays[arg] = (Factorized(np.zeros(n, dtype=np.int64), a.uniques)
+                           if isinstance(a, Factorized) else np.full(n, a, dtype=np.float64))
 
     def code(arg: str, mapping: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
         if arg not in arrays:

@@ -59,6 +59,87 @@ def table_columns(data: Any) -> tuple[list[str], Callable[[str], Any], int]:
     )
 
 
+@dataclass(frozen=True)
+class Factorized:
+    """A non-numeric column as integer codes (-1 = missing) into its distinct values, so that
+    codes and numbers written as text are interpreted once per distinct value, not per row."""
+
+    codes: np.ndarray
+    uniques: list
+
+    @property
+    def size(self) -> int:
+        return self.codes.size
+
+
+def _factorize_arrow(values: Any) -> Factorized:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)
+    indices = pc.cast(values.indices, pa.int64())
+    codes = pc.fill_null(indices, -1).to_numpy(zero_copy_only=False)
+    return Factorized(codes, values.dictionary.to_pylist())
+
+
+def _factorize_numpy(values: np.ndarray) -> Factorized:
+    try:
+        import pandas as pd
+    except ImportError:
+        lookup: dict[Any, int] = {}
+        uniques: list = []
+        codes = np.empty(values.size, dtype=np.int64)
+        for i, v in enumerate(values.tolist()):
+            try:
+                codes[i] = lookup[v]
+            except KeyError:
+                codes[i] = lookup[v] = len(uniques)
+                uniques.append(v)
+            except TypeError:  # unhashable: its own value
+                codes[i] = len(uniques)
+                uniques.append(v)
+        return Factorized(codes, uniques)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return Factorized(codes.astype(np.int64, copy=False), list(uniques))
+
+
+def column_values(values: Any) -> np.ndarray | Factorized:
+    """A column of any supported library as float64 (numbers; NaN = missing) or, for text and
+    other non-numeric values, :class:`Factorized`."""
+    mod = _module(values)
+    if mod == "pandas":
+        import pandas as pd
+
+        dtype = values.dtype
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return Factorized(codes.astype(np.int64, copy=False), list(uniques))
+    if mod == "polars":
+        if values.dtype.is_numeric():
+            return values.cast(float).to_numpy()
+        return _factorize_arrow(values.to_arrow())
+    if mod == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        typ = values.type
+        if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+            return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        return _factorize_arrow(values)
+    arr = np.asarray(values)
+    if arr.ndim > 1:
+        raise InputError(f"expected a 1-dimensional column, got shape {arr.shape}")
+    if arr.dtype.kind in "fiu":
+        return arr
+    if arr.ndim == 0:
+        return Factorized(np.zeros((), dtype=np.int64), [arr.item()])
+    return _factorize_numpy(arr.astype(object) if arr.dtype.kind in "USb" else arr)
+
+
 def to_numpy(values: Any) -> np.ndarray:
     """A 1-d numpy array from a column of any supported library (numbers as float64 with NaN
     for missing, anything else as an object array)."""
