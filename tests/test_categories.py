@@ -30,9 +30,9 @@ CASES_ID = {
 
 def classify_z(scheme, column, z):
     cat = next(c for c in rules.CATEGORY_SCHEMES[scheme] if c.column == column)
-    cuts = np.array([v for v, _ in cat.cuts])
-    up = np.array([u for _, u in cat.cuts])
-    code = _kernels.category_of(z, 0, cuts, up, len(cuts))
+    cuts = np.array([[v for v, _ in cat.cuts]])
+    up = np.array([[u for _, u in cat.cuts]])
+    code = _kernels.category_of(z, 0, cuts, up, 0, cuts.shape[1])
     return cat.labels[code]
 
 

@@ -39,11 +39,14 @@ R_MEASUREMENT_INVALID = 15
 
 # Indicator positions (must equal zscore.rules.INDICATORS_2006 order).
 I_LEN, I_WEI, I_WFL, I_BMI, I_HC, I_AC, I_TS, I_SS = 0, 1, 2, 3, 4, 5, 6, 7
+#: Rows per parallel work item: large enough that calling the row loop costs nothing,
+#: small enough to balance two or more threads.
+BLOCK = 16384
 # Positions in the day-table stack (zscore.rules.DAY_TABLES) of each age-based indicator.
 DAY_TABLE_OF = np.array([0, 1, -1, 2, 3, 4, 5, 6], dtype=np.int64)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def lms_z(y, l, m, s):
     """Plain LMS z-score, ((y/M)^L - 1) / (S L), in the operation order of WHO's code."""
     if l == 1.0:  # pow(x, 1) == x exactly, so this is the same double, only faster
@@ -51,13 +54,13 @@ def lms_z(y, l, m, s):
     return ((y / m) ** l - 1.0) / (s * l)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def lms_value(k, l, m, s):
     """Measurement at z = k: M (1 + L S k)^(1/L)."""
     return m * ((1.0 + l * s * k) ** (1.0 / l))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def restricted_z(y, l, m, s):
     """Restricted LMS: beyond +-3 SD, distance in units of the 2-to-3 SD gap on that side."""
     z = lms_z(y, l, m, s)
@@ -70,7 +73,7 @@ def restricted_z(y, l, m, s):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def round2_r(x):
     """R >= 4.0's round(x, 2): the nearer of the two 2-decimal neighbours, ties to even."""
     if not math.isfinite(x) or x == 0.0:
@@ -79,10 +82,15 @@ def round2_r(x):
     if x < 0.0:
         sign = -1.0
         x = -x
-    if math.log10(x) + 2.0 > 15.0:  # more digits than a double holds: R returns x
+    if x >= 8796093022208.0:  # R: log10(2)*(0.5+logb(x)) + 2 > 15, i.e. x >= 2^43: returns x
         return sign * x
     x10 = 100.0 * x
     i10 = math.floor(x10)
+    frac = x10 - i10
+    if x < 1e5 and abs(frac - 0.5) > 1e-7:
+        # Far from a tie the nearer neighbour is unambiguous: R's comparison of the two double
+        # differences (errors < 1e-11 here) picks the same one. One division instead of two.
+        return sign * ((i10 + np.float64(frac > 0.5)) / 100.0)  # branch-free: frac is random
     lo = i10 / 100.0
     hi = math.ceil(x10) / 100.0
     du = hi - x
@@ -92,7 +100,7 @@ def round2_r(x):
     return sign * lo
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def round_half_up(x):
     """WHO's age rounding (anthro round_up): fraction >= 0.5 goes up. x must be >= 0."""
     f = math.floor(x)
@@ -101,12 +109,12 @@ def round_half_up(x):
     return f
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def is_valid_measurement(x):
     return x > 0.0 and x < math.inf
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def measurement_reason(x, r_missing, r_invalid):
     if x != x:
         return r_missing
@@ -115,7 +123,7 @@ def measurement_reason(x, r_missing, r_invalid):
     return R_OK
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def flag_of(z, low, high):
     if z != z:
         return np.int8(-1)
@@ -124,49 +132,49 @@ def flag_of(z, low, high):
     return np.int8(0)
 
 
-@njit(cache=True)
-def category_of(z, flag, cuts, closed_up, ncut):
-    """Class index of z: how many boundaries lie below it (a boundary with closed_up counts
-    when z equals it). -1 for a missing or flagged z."""
+@njit(cache=True, error_model="numpy", inline="always")
+def category_of(z, flag, cuts, closed_up, row, ncut):
+    """Class index of z among the boundaries cuts[row, :ncut]: how many lie below it (one with
+    closed_up counts when z equals it). -1 for a missing or flagged z."""
     if z != z or flag == 1:
         return np.int8(-1)
     c = 0
     for j in range(ncut):
-        b = cuts[j]
-        if z > b or (closed_up[j] and z == b):
+        b = cuts[row, j]
+        if z > b or (closed_up[row, j] and z == b):
             c += 1
     return np.int8(c)
 
 
-@njit(cache=True)
-def interpolated_wfl_z(y, x, table, first_tenth):
-    """Weight-for-length/height: L, M, S interpolated linearly between the 0.1 cm rows
-    around x (anthro:R/z-score-weight-for-lenhei.R), then restricted LMS."""
+@njit(cache=True, error_model="numpy", inline="always")
+def interpolated_wfl_z(y, x, table, sex, first_tenth):
+    """Weight-for-length/height: L, M, S of table[sex] interpolated linearly between the
+    0.1 cm rows around x (anthro:R/z-score-weight-for-lenhei.R), then restricted LMS."""
     x10 = x * 10.0
     low_tenth = math.trunc(x10)
     low = low_tenth / 10.0
     d = (x - low) / 0.1
     i = int(low_tenth) - first_tenth
-    l = table[i, 0]
-    m = table[i, 1]
-    s = table[i, 2]
+    l = table[sex, i, 0]
+    m = table[sex, i, 1]
+    s = table[sex, i, 2]
     if d > 0.0:
         j = int(math.trunc(x10 + 1.0)) - first_tenth
-        l = l + d * (table[j, 0] - l)
-        m = m + d * (table[j, 1] - m)
-        s = s + d * (table[j, 2] - s)
+        l = l + d * (table[sex, j, 0] - l)
+        m = m + d * (table[sex, j, 1] - m)
+        s = s + d * (table[sex, j, 2] - s)
     return restricted_z(y, l, m, s)
 
 
-@njit(cache=True)
-def _row_2006(
-    i, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+@njit(cache=True, error_model="numpy")
+def _rows_2006(
+    start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
     day_tables, wfl_table, wfh_table,
     slot, flag_low, flag_high, restricted, min_day, constants,
     cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
     out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
-    """One row of the 0-5 year computation (see classify_2006 for the arguments)."""
+    """Rows start..stop-1 of the 0-5 year computation (see classify_2006 for the arguments)."""
     days_per_month = constants[0]
     max_months = constants[1]
     max_days = constants[2]
@@ -180,159 +188,170 @@ def _row_2006(
     ncat = cat_slot.shape[0]
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
-    # --- sex
-    sx = sex[i]
-    r_sex = R_OK
-    if sx == 0:
-        r_sex = R_SEX_MISSING
-    elif sx < 0:
-        r_sex = R_SEX_INVALID
-    # --- age: rounded whole day for lookups, unrounded months for the < 60 / < 9 rules
-    a = age[i]
-    r_age = R_OK
-    day = -1.0
-    months = math.nan
-    if a != a:
-        r_age = R_AGE_MISSING
-    elif not (a >= 0.0 and a < math.inf):
-        r_age = R_AGE_INVALID
-    else:
-        if age_is_months:
-            months = a
-            day = round_half_up(a * days_per_month)
+    for i in range(start, stop):
+        # --- sex
+        sx = sex[i]
+        r_sex = R_OK
+        if sx == 0:
+            r_sex = R_SEX_MISSING
+        elif sx < 0:
+            r_sex = R_SEX_INVALID
+        # --- age: rounded whole day for lookups, unrounded months for the < 60 / < 9 rules
+        a = age[i]
+        r_age = R_OK
+        day = -1.0
+        months = math.nan
+        if a != a:
+            r_age = R_AGE_MISSING
+        elif not (a >= 0.0 and a < math.inf):
+            r_age = R_AGE_INVALID
         else:
-            months = a / days_per_month
-            day = round_half_up(a)
-    has_age = r_age == R_OK
-    in_age_range = has_age and months < max_months and day <= max_days
-    # --- oedema
-    oe = oedema[i]
-    r_oedema = R_OK
-    if oe == 1:
-        r_oedema = R_OEDEMA
-    elif oe < 0:
-        r_oedema = R_OEDEMA_INVALID
-    # --- length/height: position, standing under 9 months, +-0.7 cm
-    r_len = R_OK
-    clh = math.nan
-    cm = 0
-    if have_len:
-        lh = lenhei[i]
-        cm = measure[i]
-        c9 = 0
-        if cm == 2 and has_age and months < standing_min_months:
-            cm = 0
-            c9 = 1
-        r_len = measurement_reason(lh, R_LENHEI_MISSING, R_LENHEI_INVALID)
-        if r_len == R_OK and cm < 0:
-            r_len = R_MEASURE_INVALID
-        if r_len == R_OK:
-            clh = lh
-            if has_age and day < switch_day and cm == 2:
-                clh = lh + adjust_cm
-            elif has_age and day >= switch_day and cm == 1:
-                clh = lh - adjust_cm
-        out_clenhei[i] = clh
-        out_cmeasure[i] = max(cm, 0)
-        out_c9mo[i] = c9
-    r_wei = R_OK
-    w = math.nan
-    if have_wei:
-        w = weight[i]
-        r_wei = measurement_reason(w, R_WEIGHT_MISSING, R_WEIGHT_INVALID)
-    r_bmi_input = r_wei if r_wei != R_OK else r_len
-    bmi = math.nan
-    if have_len and have_wei:
-        if r_bmi_input == R_OK:
-            t = clh / 100.0
-            bmi = w / (t * t)
-        out_cbmi[i] = bmi
-    # --- the age-based reason shared by every indicator (before its own checks)
-    r_base = r_sex
-    if r_base == R_OK:
-        r_base = r_age
-        if r_base == R_OK and not in_age_range:
-            r_base = R_AGE_OUT_OF_RANGE
-    sxi = max(int(sx) - 1, 0)
-    di = int(day) if in_age_range else 0
-    key = np.int64(0)
-    for k in range(8):
-        sl = slot[k]
-        if sl < 0:
-            continue
-        z = math.nan
-        if k == I_WFL:
-            # sex, then age only when present (missing or invalid age: table by position)
-            r = r_sex
-            if r == R_OK and has_age and not in_age_range:
-                r = R_AGE_OUT_OF_RANGE
-            if r == R_OK:
-                r = r_oedema
-            if r == R_OK:
-                r = r_wei
-            if r == R_OK:
-                r = r_len
-            if r == R_OK:
-                if has_age:
-                    use_length = day < switch_day
-                elif cm == 1:
-                    use_length = True
-                elif cm == 2:
-                    use_length = False
-                else:
-                    use_length = clh < wfl_switch_cm
-                if use_length:
-                    if clh >= wfl_lo and clh <= wfl_hi:
-                        z = interpolated_wfl_z(w, clh, wfl_table[sxi], wfl_first)
+            if age_is_months:
+                months = a
+                day = round_half_up(a * days_per_month)
+            else:
+                months = a / days_per_month
+                day = round_half_up(a)
+        has_age = r_age == R_OK
+        in_age_range = has_age and months < max_months and day <= max_days
+        # --- oedema
+        oe = oedema[i]
+        r_oedema = R_OK
+        if oe == 1:
+            r_oedema = R_OEDEMA
+        elif oe < 0:
+            r_oedema = R_OEDEMA_INVALID
+        # --- length/height: position, standing under 9 months, +-0.7 cm
+        r_len = R_OK
+        clh = math.nan
+        cm = 0
+        if have_len:
+            lh = lenhei[i]
+            cm = measure[i]
+            c9 = 0
+            if cm == 2 and has_age and months < standing_min_months:
+                cm = 0
+                c9 = 1
+            r_len = measurement_reason(lh, R_LENHEI_MISSING, R_LENHEI_INVALID)
+            if r_len == R_OK and cm < 0:
+                r_len = R_MEASURE_INVALID
+            if r_len == R_OK:
+                clh = lh
+                if has_age and day < switch_day and cm == 2:
+                    clh = lh + adjust_cm
+                elif has_age and day >= switch_day and cm == 1:
+                    clh = lh - adjust_cm
+            out_clenhei[i] = clh
+            out_cmeasure[i] = max(cm, 0)
+            out_c9mo[i] = c9
+        r_wei = R_OK
+        w = math.nan
+        if have_wei:
+            w = weight[i]
+            r_wei = measurement_reason(w, R_WEIGHT_MISSING, R_WEIGHT_INVALID)
+        r_bmi_input = r_wei if r_wei != R_OK else r_len
+        bmi = math.nan
+        if have_len and have_wei:
+            if r_bmi_input == R_OK:
+                t = clh / 100.0
+                bmi = w / (t * t)
+            out_cbmi[i] = bmi
+        # --- the age-based reason shared by every indicator (before its own checks)
+        r_base = r_sex
+        if r_base == R_OK:
+            r_base = r_age
+            if r_base == R_OK and not in_age_range:
+                r_base = R_AGE_OUT_OF_RANGE
+        sxi = max(int(sx) - 1, 0)
+        di = int(day) if in_age_range else 0
+        key = np.int64(0)
+        for k in range(8):
+            sl = slot[k]
+            if sl < 0:
+                continue
+            z = math.nan
+            if k == I_WFL:
+                # sex, then age only when present (missing or invalid age: table by position)
+                r = r_sex
+                if r == R_OK and has_age and not in_age_range:
+                    r = R_AGE_OUT_OF_RANGE
+                if r == R_OK:
+                    r = r_oedema
+                if r == R_OK:
+                    r = r_wei
+                if r == R_OK:
+                    r = r_len
+                if r == R_OK:
+                    if has_age:
+                        use_length = day < switch_day
+                    elif cm == 1:
+                        use_length = True
+                    elif cm == 2:
+                        use_length = False
+                    else:
+                        use_length = clh < wfl_switch_cm
+                    if use_length:
+                        if clh >= wfl_lo and clh <= wfl_hi:
+                            z = interpolated_wfl_z(w, clh, wfl_table, sxi, wfl_first)
+                        else:
+                            r = R_LENHEI_OUT_OF_RANGE
+                    elif clh >= wfh_lo and clh <= wfh_hi:
+                        z = interpolated_wfl_z(w, clh, wfh_table, sxi, wfh_first)
                     else:
                         r = R_LENHEI_OUT_OF_RANGE
-                elif clh >= wfh_lo and clh <= wfh_hi:
-                    z = interpolated_wfl_z(w, clh, wfh_table[sxi], wfh_first)
-                else:
-                    r = R_LENHEI_OUT_OF_RANGE
-        else:
-            r = r_base
-            if r == R_OK and day < min_day[k]:
-                r = R_AGE_OUT_OF_RANGE
-            y = math.nan
-            if r == R_OK:
-                if k == I_LEN:
-                    r = r_len
-                    if r == R_OK and not (clh > 0.0):
-                        r = R_LENHEI_INVALID
-                    y = clh
-                elif k == I_WEI:
-                    r = r_oedema
-                    if r == R_OK:
-                        r = r_wei
-                    y = w
-                elif k == I_BMI:
-                    r = r_oedema
-                    if r == R_OK:
-                        r = r_bmi_input
-                    y = bmi
-                else:
-                    y = other[k - I_HC, i]
-                    r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
-            if r == R_OK:
-                tab = day_tables[DAY_TABLE_OF[k], sxi, di]
-                if restricted[k]:
-                    z = restricted_z(y, tab[0], tab[1], tab[2])
-                else:
-                    z = lms_z(y, tab[0], tab[1], tab[2])
-        if who_round:
-            z = round2_r(z)
-        out_z[sl, i] = z
-        out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
-        key |= np.int64(r) << np.int64(5 * k)
-    out_reason[i] = key
-    for c in range(ncat):
-        sl = cat_slot[c]
-        out_cat[c, i] = category_of(out_z[sl, i], out_f[sl, i], cat_cuts[c], cat_closed_up[c],
-                                    cat_ncut[c])
+            else:
+                r = r_base
+                if r == R_OK and day < min_day[k]:
+                    r = R_AGE_OUT_OF_RANGE
+                y = math.nan
+                if r == R_OK:
+                    if k == I_LEN:
+                        r = r_len
+                        if r == R_OK and not (clh > 0.0):
+                            r = R_LENHEI_INVALID
+                        y = clh
+                    elif k == I_WEI:
+                        r = r_oedema
+                        if r == R_OK:
+                            r = r_wei
+                        y = w
+                    elif k == I_BMI:
+                        r = r_oedema
+                        if r == R_OK:
+                            r = r_bmi_input
+                        y = bmi
+                    else:
+                        y = other[k - I_HC, i]
+                        r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
+                if r == R_OK:
+                    tix = DAY_TABLE_OF[k]
+                    l = day_tables[tix, sxi, di, 0]
+                    m = day_tables[tix, sxi, di, 1]
+                    s = day_tables[tix, sxi, di, 2]
+                    if restricted[k]:
+                        z = restricted_z(y, l, m, s)
+                    else:
+                        z = lms_z(y, l, m, s)
+            if who_round:
+                z = round2_r(z)
+            out_z[sl, i] = z
+            flag = flag_of(z, flag_low[k], flag_high[k])
+            out_f[sl, i] = flag
+            key |= np.int64(r) << np.int64(5 * k)
+            for c in range(ncat):  # the category columns read from this z
+                if cat_slot[c] != sl:
+                    continue
+                code = -1
+                if z == z and flag != 1:
+                    code = 0
+                    for j in range(cat_ncut[c]):  # branch-free count: z is random
+                        b = cat_cuts[c, j]
+                        code += np.int64((z > b) | ((z == b) & cat_closed_up[c, j]))
+                out_cat[c, i] = code
+        out_reason[i] = key
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def classify_2006(
     sex, age, age_is_months, weight, lenhei, measure, oedema, other,
     day_tables, wfl_table, wfh_table,
@@ -347,17 +366,19 @@ def classify_2006(
     per month, max age months, max age days, length/height switch day, 9-month rule,
     adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high).
     """
-    for i in prange(sex.shape[0]):
-        _row_2006(
-            i, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-            day_tables, wfl_table, wfh_table,
+    n = sex.shape[0]
+    nblocks = (n + BLOCK - 1) // BLOCK
+    for b in prange(nblocks):
+        _rows_2006(
+            b * BLOCK, min(n, (b + 1) * BLOCK), sex, age, age_is_months, weight, lenhei, measure,
+            oedema, other, day_tables, wfl_table, wfh_table,
             slot, flag_low, flag_high, restricted, min_day, constants,
             cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
             out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
         )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def classify_2006_serial(
     sex, age, age_is_months, weight, lenhei, measure, oedema, other,
     day_tables, wfl_table, wfh_table,
@@ -367,17 +388,16 @@ def classify_2006_serial(
 ):
     """classify_2006 without threads: for a handful of rows (one child), where starting the
     thread pool costs more than the work."""
-    for i in range(sex.shape[0]):
-        _row_2006(
-            i, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-            day_tables, wfl_table, wfh_table,
-            slot, flag_low, flag_high, restricted, min_day, constants,
-            cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
-            out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
-        )
+    _rows_2006(
+        0, sex.shape[0], sex, age, age_is_months, weight, lenhei, measure,
+        oedema, other, day_tables, wfl_table, wfh_table,
+        slot, flag_low, flag_high, restricted, min_day, constants,
+        cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+        out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+    )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def factorize_int64(keys, capacity):
     """Codes (int32) and distinct values of keys, in order of first appearance, by open
     addressing in a table of `capacity` slots (a power of two). Returns (codes, uniques, ok);
@@ -417,3 +437,13 @@ def factorize_int64(keys, capacity):
         last_key = k
         last_code = c
     return codes, uniques[:nunique], True
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def nullable_to_float32(values):
+    """int8 codes with -1 for missing -> float32 with NaN (the numpy form of WHO's flags)."""
+    out = np.empty(values.shape[0], dtype=np.float32)
+    for i in prange(values.shape[0]):
+        v = values[i]
+        out[i] = np.float32(np.nan) if v < 0 else np.float32(v)
+    return out

@@ -175,9 +175,9 @@ def to_numpy(values: Any) -> np.ndarray:
 # --- output -----------------------------------------------------------------------------------
 def _numpy_value(col: Column) -> np.ndarray:
     if col.kind == "nullable":
-        out = col.values.astype(np.float32)
-        out[col.values < 0] = np.nan
-        return out
+        from ._kernels import nullable_to_float32
+
+        return nullable_to_float32(col.values)
     if col.kind == "category":
         lookup = np.array([*col.labels, None], dtype=object)
         return lookup[col.values]  # code -1 picks the trailing None
