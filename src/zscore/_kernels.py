@@ -167,14 +167,15 @@ def interpolated_wfl_z(y, x, table, sex, first_tenth):
 
 
 @njit(cache=True, error_model="numpy")
-def _rows_2006(
+def rows_2006(
     start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
     day_tables, wfl_table, wfh_table,
     slot, flag_low, flag_high, restricted, min_day, constants,
     cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
     out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
-    """Rows start..stop-1 of the 0-5 year computation (see classify_2006 for the arguments)."""
+    """Rows start..stop-1 of the 0-5 year computation (see classify_2006 for the arguments).
+    Called directly for a handful of rows (one child), where threads cost more than they save."""
     days_per_month = constants[0]
     max_months = constants[1]
     max_days = constants[2]
@@ -369,7 +370,7 @@ def classify_2006(
     n = sex.shape[0]
     nblocks = (n + BLOCK - 1) // BLOCK
     for b in prange(nblocks):
-        _rows_2006(
+        rows_2006(
             b * BLOCK, min(n, (b + 1) * BLOCK), sex, age, age_is_months, weight, lenhei, measure,
             oedema, other, day_tables, wfl_table, wfh_table,
             slot, flag_low, flag_high, restricted, min_day, constants,
@@ -377,24 +378,6 @@ def classify_2006(
             out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
         )
 
-
-@njit(cache=True, error_model="numpy")
-def classify_2006_serial(
-    sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, wfl_table, wfh_table,
-    slot, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
-    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
-):
-    """classify_2006 without threads: for a handful of rows (one child), where starting the
-    thread pool costs more than the work."""
-    _rows_2006(
-        0, sex.shape[0], sex, age, age_is_months, weight, lenhei, measure,
-        oedema, other, day_tables, wfl_table, wfh_table,
-        slot, flag_low, flag_high, restricted, min_day, constants,
-        cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
-        out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
-    )
 
 
 @njit(cache=True, error_model="numpy")

@@ -16,11 +16,15 @@ from .frames import Column, Factorized, InputError, attach, column_values, table
 MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
 ARGUMENTS = ("sex", "age", "measure", "oedema", *MEASUREMENTS)
 PRECISIONS = ("who", "full")
+#: Below this many rows the serial kernel and plain numpy helpers are used: threads would cost
+#: more than they save, and a first small call compiles less (numba's cold start).
+SMALL = 20_000
 AGE_UNITS = ("days", "months")
 
 _MISSING_TEXT = {"", "na", "nan", "none", "null", "<na>"}
 _EMPTY = np.empty(0, dtype=np.float64)
 _EMPTY_CODES = np.empty(0, dtype=np.int8)
+_NO_OTHER = np.zeros((4, 0))
 
 
 # --- normalisation ------------------------------------------------------------------------------
@@ -35,6 +39,8 @@ def _is_missing(v: Any) -> bool:
 
 
 def _parse_number(v: Any) -> float:
+    if type(v) is float:  # the common case first (NaN stays NaN: missing)
+        return v
     if _is_missing(v):
         return math.nan
     if isinstance(v, bool | np.bool_):
@@ -69,6 +75,9 @@ def as_float(values: np.ndarray | Factorized) -> np.ndarray:
 
 def _code_key(v: Any) -> str | None:
     """The text WHO compares codes as (str, trimmed, lower case); None when missing."""
+    if type(v) is str:
+        key = v.strip().lower()
+        return None if key in _MISSING_TEXT else key
     if _is_missing(v):
         return None
     if isinstance(v, float | np.floating) and float(v).is_integer():
@@ -177,6 +186,8 @@ _NEEDS = {"len": ("lenhei",), "wei": ("weight",), "wfl": ("weight", "lenhei"),
 
 
 def category_scheme(labels: str | Sequence[rules.Category]) -> tuple[rules.Category, ...]:
+    if type(labels) is str and labels in rules.CATEGORY_SCHEMES:
+        return rules.CATEGORY_SCHEMES[labels]
     if isinstance(labels, str):
         try:
             return rules.CATEGORY_SCHEMES[labels]
@@ -213,10 +224,37 @@ class Raw:
     cat: np.ndarray  # int8[len(categories), n]
 
 
-def compute(inp: Inputs, *, age_unit: str, precision: str,
-            scheme: tuple[rules.Category, ...], parallel: bool = True) -> Raw:
-    n = inp.n
-    supplied = set(inp.measurements)
+@dataclass(frozen=True)
+class Plan:
+    """What the kernel computes for a set of supplied measurements and a category scheme."""
+
+    active: tuple[str, ...]
+    slot: np.ndarray
+    categories: tuple[rules.Category, ...]
+    cat_slot: np.ndarray
+    cat_cuts: np.ndarray
+    cat_up: np.ndarray
+    cat_n: np.ndarray
+
+
+_PLANS: dict[tuple[frozenset[str], int], tuple[tuple[rules.Category, ...], Plan]] = {}
+
+
+def plan(supplied: frozenset[str], scheme: tuple[rules.Category, ...]) -> Plan:
+    """The cached plan (keyed by the scheme's identity: hashing categories costs more than
+    building a small plan, and a one-child call should not pay for it)."""
+    key = (supplied, id(scheme))
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is scheme:
+        return hit[1]
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    result = _make_plan(supplied, scheme)
+    _PLANS[key] = (scheme, result)
+    return result
+
+
+def _make_plan(supplied: frozenset[str], scheme: tuple[rules.Category, ...]) -> Plan:
     active = tuple(name for name in rules.INDICATOR_NAMES if supplied.issuperset(_NEEDS[name]))
     slot = np.full(len(rules.INDICATOR_NAMES), -1, dtype=np.int64)
     for s, name in enumerate(active):
@@ -231,15 +269,24 @@ def compute(inp: Inputs, *, age_unit: str, precision: str,
     for j, c in enumerate(categories):
         for k, (value, up) in enumerate(c.cuts):
             cat_cuts[j, k], cat_up[j, k] = value, up
+    return Plan(active, slot, categories, cat_slot, cat_cuts, cat_up, cat_n)
+
+
+def compute(inp: Inputs, *, age_unit: str, precision: str,
+            scheme: tuple[rules.Category, ...], parallel: bool = True) -> Raw:
+    n = inp.n
+    p = plan(frozenset(inp.measurements), scheme)
+    active, slot, categories = p.active, p.slot, p.categories
 
     m = inp.measurements
     has_len = "lenhei" in m
     has_bmi = has_len and "weight" in m
-    others = [m[name] for name in MEASUREMENTS[2:] if name in m]
-    other = np.zeros((4, n if others else 0))
-    for row, name in enumerate(MEASUREMENTS[2:]):
-        if name in m:
-            other[row] = m[name]
+    other = _NO_OTHER
+    if any(name in m for name in MEASUREMENTS[2:]):
+        other = np.zeros((4, n))
+        for row, name in enumerate(MEASUREMENTS[2:]):
+            if name in m:
+                other[row] = m[name]
 
     packed = tables.packed_2006()
     raw = Raw(
@@ -254,15 +301,18 @@ def compute(inp: Inputs, *, age_unit: str, precision: str,
         categories=categories,
         cat=np.empty((len(categories), n), dtype=np.int8),
     )
-    kernel = _kernels.classify_2006 if parallel else _kernels.classify_2006_serial
-    kernel(
+    args = (
         inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
         inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
         packed.day_tables, packed.wfl, packed.wfh,
         slot, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
-        cat_slot, cat_cuts, cat_up, cat_n, precision == "who",
+        p.cat_slot, p.cat_cuts, p.cat_up, p.cat_n, precision == "who",
         raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason, raw.cat,
     )
+    if parallel and n >= SMALL:
+        _kernels.classify_2006(*args)
+    else:
+        _kernels.rows_2006(0, n, *args)
     return raw
 
 
@@ -292,8 +342,12 @@ def factorize_reasons(
     keys: np.ndarray, active: Sequence[str]
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """int32 codes (-1 where every z was computed) and their labels."""
-    capacity = 1 << 12
-    codes, uniques, ok = _kernels.factorize_int64(keys, capacity)
+    if keys.size < SMALL:  # numpy: nothing to compile for a small first call
+        uniques, codes = np.unique(keys, return_inverse=True)
+        codes = codes.astype(np.int32)
+        ok = True
+    else:
+        codes, uniques, ok = _kernels.factorize_int64(keys, 1 << 12)
     if not ok:
         uniques, codes = np.unique(keys, return_inverse=True)
         codes = codes.astype(np.int32)

@@ -175,6 +175,8 @@ def to_numpy(values: Any) -> np.ndarray:
 # --- output -----------------------------------------------------------------------------------
 def _numpy_value(col: Column) -> np.ndarray:
     if col.kind == "nullable":
+        if col.values.size < 20_000:  # numpy: nothing to compile for small outputs
+            return np.where(col.values < 0, np.float32(np.nan), col.values.astype(np.float32))
         from ._kernels import nullable_to_float32
 
         return nullable_to_float32(col.values)
