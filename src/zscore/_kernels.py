@@ -166,6 +166,41 @@ def interpolated_wfl_z(y, x, table, sex, first_tenth):
     return restricted_z(y, l, m, s)
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _day_z(y, k, sex, day, day_tables, restricted):
+    """z of y for indicator k from its whole-day table row (plain or restricted LMS)."""
+    t = DAY_TABLE_OF[k]
+    l = day_tables[t, sex, day, 0]
+    m = day_tables[t, sex, day, 1]
+    s = day_tables[t, sex, day, 2]
+    if restricted[k]:
+        return restricted_z(y, l, m, s)
+    return lms_z(y, l, m, s)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _emit(z, r, k, sl, i, who_round, flag_low, flag_high, out_z, out_f,
+          cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat):
+    """Round (WHO precision), write z, its flag and the categories that read it; return the
+    reason code shifted into indicator k's bits of the row's reason key."""
+    if who_round:
+        z = round2_r(z)
+    out_z[sl, i] = z
+    flag = flag_of(z, flag_low[k], flag_high[k])
+    out_f[sl, i] = flag
+    for c in range(cat_slot.shape[0]):
+        if cat_slot[c] != sl:
+            continue
+        code = -1
+        if z == z and flag != 1:
+            code = 0
+            for j in range(cat_ncut[c]):  # branch-free count: z is random
+                b = cat_cuts[c, j]
+                code += np.int64((z > b) | ((z == b) & cat_closed_up[c, j]))
+        out_cat[c, i] = code
+    return np.int64(r) << np.int64(5 * k)
+
+
 @njit(cache=True, error_model="numpy")
 def rows_2006(
     start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
@@ -186,7 +221,7 @@ def rows_2006(
     wfl_lo, wfl_hi, wfh_lo, wfh_hi = constants[7], constants[8], constants[9], constants[10]
     have_len = lenhei.shape[0] > 0
     have_wei = weight.shape[0] > 0
-    ncat = cat_slot.shape[0]
+    have_other = other.shape[1] > 0
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
     for i in range(start, stop):
@@ -266,89 +301,85 @@ def rows_2006(
         sxi = max(int(sx) - 1, 0)
         di = int(day) if in_age_range else 0
         key = np.int64(0)
-        for k in range(8):
+        # length/height-for-age: clenhei (anthro also treats an adjusted value <= 0 as missing)
+        sl = slot[I_LEN]
+        if sl >= 0:
+            r = r_base
+            if r == R_OK:
+                r = r_len
+                if r == R_OK and not (clh > 0.0):
+                    r = R_LENHEI_INVALID
+            z = math.nan
+            if r == R_OK:
+                z = _day_z(clh, I_LEN, sxi, di, day_tables, restricted)
+            key |= _emit(z, r, I_LEN, sl, i, who_round, flag_low, flag_high, out_z, out_f,
+                         cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
+        # weight-for-age and BMI-for-age: missing with oedema
+        for k in (I_WEI, I_BMI):
             sl = slot[k]
             if sl < 0:
                 continue
+            r = r_base
+            if r == R_OK:
+                r = r_oedema
+            if r == R_OK:
+                r = r_wei if k == I_WEI else r_bmi_input
             z = math.nan
-            if k == I_WFL:
-                # sex, then age only when present (missing or invalid age: table by position)
-                r = r_sex
-                if r == R_OK and has_age and not in_age_range:
-                    r = R_AGE_OUT_OF_RANGE
-                if r == R_OK:
-                    r = r_oedema
-                if r == R_OK:
-                    r = r_wei
-                if r == R_OK:
-                    r = r_len
-                if r == R_OK:
-                    if has_age:
-                        use_length = day < switch_day
-                    elif cm == 1:
-                        use_length = True
-                    elif cm == 2:
-                        use_length = False
-                    else:
-                        use_length = clh < wfl_switch_cm
-                    if use_length:
-                        if clh >= wfl_lo and clh <= wfl_hi:
-                            z = interpolated_wfl_z(w, clh, wfl_table, sxi, wfl_first)
-                        else:
-                            r = R_LENHEI_OUT_OF_RANGE
-                    elif clh >= wfh_lo and clh <= wfh_hi:
-                        z = interpolated_wfl_z(w, clh, wfh_table, sxi, wfh_first)
+            if r == R_OK:
+                z = _day_z(w if k == I_WEI else bmi, k, sxi, di, day_tables, restricted)
+            key |= _emit(z, r, k, sl, i, who_round, flag_low, flag_high, out_z, out_f,
+                         cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
+        # weight-for-length/height: sex, then age only when present (missing or invalid age:
+        # the table follows the position, then the 87 cm rule)
+        sl = slot[I_WFL]
+        if sl >= 0:
+            r = r_sex
+            if r == R_OK and has_age and not in_age_range:
+                r = R_AGE_OUT_OF_RANGE
+            if r == R_OK:
+                r = r_oedema
+            if r == R_OK:
+                r = r_wei
+            if r == R_OK:
+                r = r_len
+            z = math.nan
+            if r == R_OK:
+                if has_age:
+                    use_length = day < switch_day
+                elif cm == 1:
+                    use_length = True
+                elif cm == 2:
+                    use_length = False
+                else:
+                    use_length = clh < wfl_switch_cm
+                if use_length:
+                    if clh >= wfl_lo and clh <= wfl_hi:
+                        z = interpolated_wfl_z(w, clh, wfl_table, sxi, wfl_first)
                     else:
                         r = R_LENHEI_OUT_OF_RANGE
-            else:
+                elif clh >= wfh_lo and clh <= wfh_hi:
+                    z = interpolated_wfl_z(w, clh, wfh_table, sxi, wfh_first)
+                else:
+                    r = R_LENHEI_OUT_OF_RANGE
+            key |= _emit(z, r, I_WFL, sl, i, who_round, flag_low, flag_high, out_z, out_f,
+                         cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
+        # head and arm circumference, skinfolds (arm and skinfolds from day 91)
+        if have_other:
+            for k in range(I_HC, I_SS + 1):
+                sl = slot[k]
+                if sl < 0:
+                    continue
                 r = r_base
                 if r == R_OK and day < min_day[k]:
                     r = R_AGE_OUT_OF_RANGE
-                y = math.nan
+                z = math.nan
                 if r == R_OK:
-                    if k == I_LEN:
-                        r = r_len
-                        if r == R_OK and not (clh > 0.0):
-                            r = R_LENHEI_INVALID
-                        y = clh
-                    elif k == I_WEI:
-                        r = r_oedema
-                        if r == R_OK:
-                            r = r_wei
-                        y = w
-                    elif k == I_BMI:
-                        r = r_oedema
-                        if r == R_OK:
-                            r = r_bmi_input
-                        y = bmi
-                    else:
-                        y = other[k - I_HC, i]
-                        r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
-                if r == R_OK:
-                    tix = DAY_TABLE_OF[k]
-                    l = day_tables[tix, sxi, di, 0]
-                    m = day_tables[tix, sxi, di, 1]
-                    s = day_tables[tix, sxi, di, 2]
-                    if restricted[k]:
-                        z = restricted_z(y, l, m, s)
-                    else:
-                        z = lms_z(y, l, m, s)
-            if who_round:
-                z = round2_r(z)
-            out_z[sl, i] = z
-            flag = flag_of(z, flag_low[k], flag_high[k])
-            out_f[sl, i] = flag
-            key |= np.int64(r) << np.int64(5 * k)
-            for c in range(ncat):  # the category columns read from this z
-                if cat_slot[c] != sl:
-                    continue
-                code = -1
-                if z == z and flag != 1:
-                    code = 0
-                    for j in range(cat_ncut[c]):  # branch-free count: z is random
-                        b = cat_cuts[c, j]
-                        code += np.int64((z > b) | ((z == b) & cat_closed_up[c, j]))
-                out_cat[c, i] = code
+                    y = other[k - I_HC, i]
+                    r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
+                    if r == R_OK:
+                        z = _day_z(y, k, sxi, di, day_tables, restricted)
+                key |= _emit(z, r, k, sl, i, who_round, flag_low, flag_high, out_z, out_f,
+                             cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
         out_reason[i] = key
 
 
