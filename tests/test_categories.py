@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import zscore
-from zscore import _kernels, rules
+from zscore import rules, tables
 
 CASES_WHO = {
     "stunting": [(-3.01, "severely stunted"), (-3.0, "stunted"), (-2.01, "stunted"),
@@ -28,12 +28,21 @@ CASES_ID = {
 }
 
 
+def lenhei_at(z, sex=1, day=400):
+    """The length at which (plain LMS, L = 1) zlen is z."""
+    _, m, s = tables.load("len_2006").lms[sex - 1, day]
+    return m * (1 + s * z)
+
+
 def classify_z(scheme, column, z):
+    """The class of a z-score under a scheme's rule for `column`, through the kernel: the same
+    cut-offs read from zlen (easy to aim at), z hit within 1e-9 then rounded onto it."""
     cat = next(c for c in rules.CATEGORY_SCHEMES[scheme] if c.column == column)
-    cuts = np.array([[v for v, _ in cat.cuts]])
-    up = np.array([[u for _, u in cat.cuts]])
-    code = _kernels.category_of(z, 0, cuts, up, 0, cuts.shape[1])
-    return cat.labels[code]
+    probe = rules.Category(column, "len", cat.cuts, cat.labels)
+    out = zscore.classify(sex=[1], age=[400], lenhei=[lenhei_at(z + 1e-9)], measure="l",
+                          labels=[probe])
+    assert out["zlen"][0] == z
+    return out[column][0]
 
 
 @pytest.mark.parametrize("scheme, cases", [("who", CASES_WHO), ("id", CASES_ID)])
@@ -76,3 +85,23 @@ def test_custom_scheme():
     out = zscore.classify(sex=[1, 1], age=[400, 400], lenhei=[75.0, 86.0], measure="l",
                           labels=scheme)
     assert out["tall"].tolist() == ["no", "yes"]
+
+
+@pytest.mark.parametrize("precision", ["who", "full"])
+def test_kernel_categories_match_the_rule_on_random_z(precision):
+    rng = np.random.default_rng(11)
+    z_target = np.concatenate([rng.uniform(-4.5, 4.5, 20_000), np.arange(-450, 451) / 100.0])
+    lengths = lenhei_at(z_target)
+    for scheme in ("who", "id"):
+        cats = [rules.Category(c.column, "len", c.cuts, c.labels)
+                for c in rules.CATEGORY_SCHEMES[scheme]]
+        out = zscore.classify(sex=np.ones(lengths.size), age=np.full(lengths.size, 400.0),
+                              lenhei=lengths, measure="l", labels=cats, precision=precision)
+        z = out["zlen"]
+        for c in cats:
+            expected = np.zeros(z.size, dtype=int)
+            for value, up in c.cuts:
+                expected += (z > value) | ((z == value) & up)
+            labels = np.array(c.labels, dtype=object)[expected]
+            labels[out["flen"] == 1] = None
+            assert (out[c.column] == labels).all(), (scheme, c.column)

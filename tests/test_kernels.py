@@ -81,28 +81,16 @@ def test_plain_lms_with_l_one_is_bit_identical_to_power_formula():
         assert _kernels.lms_z(y, 1.0, m, s) == ((y / m) ** 1.0 - 1.0) / (s * 1.0)
 
 
-def test_wfl_interpolation_between_tenths():
-    table = np.array([[[0.1, 10.0, 0.08], [0.2, 11.0, 0.09], [0.3, 12.0, 0.10]]])
-    first = 450  # row 0 is 45.0 cm
-    # on the grid: the row itself
-    assert _kernels.interpolated_wfl_z(10.0, 45.0, table, 0, first) == pytest.approx(
-        _kernels.restricted_z(10.0, 0.1, 10.0, 0.08), abs=0)
-    # a quarter of the way from 45.1 to 45.2
-    x = 45.125
-    low = math.trunc(x * 10) / 10
-    d = (x - low) / 0.1
-    l, m, s = (0.2 + d * 0.1, 11.0 + d * 1.0, 0.09 + d * 0.01)
-    assert _kernels.interpolated_wfl_z(11.2, x, table, 0, first) == pytest.approx(
-        _kernels.restricted_z(11.2, l, m, s), abs=1e-14)
-
-
-def test_category_boundaries_follow_closed_side():
-    cuts = np.array([[-3.0, -2.0, 1.0]])
-    up = np.array([[True, True, False]])
-    cat = lambda z, f=0: _kernels.category_of(z, f, cuts, up, 0, 3)  # noqa: E731
-    assert [cat(-3.01), cat(-3.0), cat(-2.01), cat(-2.0), cat(1.0), cat(1.01)] == [0, 1, 1, 2, 2, 3]
-    assert cat(math.nan) == -1
-    assert cat(0.0, 1) == -1  # flagged: no category
+def test_tenth_position_and_lerp():
+    # on the grid: the row itself, no interpolation
+    assert _kernels.tenth_position(45.0, 450) == (0, 1, 0.0)
+    lo, up, d = _kernels.tenth_position(45.125, 450)
+    assert (lo, up) == (1, 2) and d == pytest.approx(0.25, abs=1e-12)
+    assert d == (45.125 - math.trunc(451.25) / 10.0) / 0.1  # R's operations, bit for bit
+    # float noise: a value a hair below 74.8 takes 74.7 as low row with d ~ 1, as in WHO's code
+    lo, up, d = _kernels.tenth_position(74.79999999999999, 450)
+    assert (lo, up) == (747 - 450, 748 - 450) and 0.9999 < d < 1.0
+    assert _kernels.lerp(2.0, 4.0, 0.25) == 2.5
 
 
 def test_factorize_matches_numpy_and_falls_back():

@@ -73,31 +73,52 @@ def restricted_z(y, l, m, s):
     return z
 
 
-@njit(cache=True, error_model="numpy")
-def round2_r(x):
-    """R >= 4.0's round(x, 2): the nearer of the two 2-decimal neighbours, ties to even."""
+#: k / 100 for k = 0 .. HUNDREDTHS - 1, each the correctly rounded double (as R divides).
+HUNDREDTHS = 4096
+_HUNDREDTHS = np.arange(HUNDREDTHS) / 100.0
+#: round2_index's index when the result did not come from the table.
+NO_INDEX = 1 << 30
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def round2_index(x):
+    """R >= 4.0's round(x, 2), and the result in hundredths (k, for z = k/100) when
+    |k| < HUNDREDTHS, else NO_INDEX.
+
+    R (fround.c) takes the two 2-decimal neighbours lo = floor(100x)/100, hi = ceil(100x)/100
+    and returns the one nearer to x by double differences, on a tie the one with an even last
+    digit. Far from a tie the nearer one is unambiguous (double errors < 1e-11 for |x| < 1e5
+    against a margin of 1e-9), so one rounding of 100x and a table look-up give the same double.
+    """
     if not math.isfinite(x) or x == 0.0:
-        return x
+        return x, NO_INDEX if x != 0.0 else 0
     sign = 1.0
     if x < 0.0:
         sign = -1.0
         x = -x
     if x >= 8796093022208.0:  # R: log10(2)*(0.5+logb(x)) + 2 > 15, i.e. x >= 2^43: returns x
-        return sign * x
+        return sign * x, NO_INDEX
     x10 = 100.0 * x
     i10 = math.floor(x10)
     frac = x10 - i10
     if x < 1e5 and abs(frac - 0.5) > 1e-7:
-        # Far from a tie the nearer neighbour is unambiguous: R's comparison of the two double
-        # differences (errors < 1e-11 here) picks the same one. One division instead of two.
-        return sign * ((i10 + np.float64(frac > 0.5)) / 100.0)  # branch-free: frac is random
+        k = int(i10) + int(frac > 0.5)  # branch-free: frac is random
+        if k < HUNDREDTHS:
+            return sign * _HUNDREDTHS[k], k if sign > 0.0 else -k
+        return sign * (k / 100.0), NO_INDEX
     lo = i10 / 100.0
     hi = math.ceil(x10) / 100.0
     du = hi - x
     dd = x - lo
     if du < dd or (du == dd and i10 % 2.0 == 1.0):
-        return sign * hi
-    return sign * lo
+        return sign * hi, NO_INDEX
+    return sign * lo, NO_INDEX
+
+
+@njit(cache=True, error_model="numpy")
+def round2_r(x):
+    """R >= 4.0's round(x, 2): the nearer of the two 2-decimal neighbours, ties to even."""
+    return round2_index(x)[0]
 
 
 @njit(cache=True, error_model="numpy")
@@ -133,80 +154,28 @@ def flag_of(z, low, high):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def category_of(z, flag, cuts, closed_up, row, ncut):
-    """Class index of z among the boundaries cuts[row, :ncut]: how many lie below it (one with
-    closed_up counts when z equals it). -1 for a missing or flagged z."""
-    if z != z or flag == 1:
-        return np.int8(-1)
-    c = 0
-    for j in range(ncut):
-        b = cuts[row, j]
-        if z > b or (closed_up[row, j] and z == b):
-            c += 1
-    return np.int8(c)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def interpolated_wfl_z(y, x, table, sex, first_tenth):
-    """Weight-for-length/height: L, M, S of table[sex] interpolated linearly between the
-    0.1 cm rows around x (anthro:R/z-score-weight-for-lenhei.R), then restricted LMS."""
+def tenth_position(x, first_tenth):
+    """Rows around x in a 0.1 cm table starting at first_tenth/10 cm, and the weight d of the
+    upper row: low = trunc(10 x)/10, d = (x - low)/0.1, in the double operations of
+    anthro:R/z-score-weight-for-lenhei.R. Returns (low row, upper row, d)."""
     x10 = x * 10.0
     low_tenth = math.trunc(x10)
-    low = low_tenth / 10.0
-    d = (x - low) / 0.1
-    i = int(low_tenth) - first_tenth
-    l = table[sex, i, 0]
-    m = table[sex, i, 1]
-    s = table[sex, i, 2]
-    if d > 0.0:
-        j = int(math.trunc(x10 + 1.0)) - first_tenth
-        l = l + d * (table[sex, j, 0] - l)
-        m = m + d * (table[sex, j, 1] - m)
-        s = s + d * (table[sex, j, 2] - s)
-    return restricted_z(y, l, m, s)
+    d = (x - low_tenth / 10.0) / 0.1
+    return int(low_tenth) - first_tenth, int(math.trunc(x10 + 1.0)) - first_tenth, d
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _day_z(y, k, sex, day, day_tables, restricted):
-    """z of y for indicator k from its whole-day table row (plain or restricted LMS)."""
-    t = DAY_TABLE_OF[k]
-    l = day_tables[t, sex, day, 0]
-    m = day_tables[t, sex, day, 1]
-    s = day_tables[t, sex, day, 2]
-    if restricted[k]:
-        return restricted_z(y, l, m, s)
-    return lms_z(y, l, m, s)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _emit(z, r, k, sl, i, who_round, flag_low, flag_high, out_z, out_f,
-          cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat):
-    """Round (WHO precision), write z, its flag and the categories that read it; return the
-    reason code shifted into indicator k's bits of the row's reason key."""
-    if who_round:
-        z = round2_r(z)
-    out_z[sl, i] = z
-    flag = flag_of(z, flag_low[k], flag_high[k])
-    out_f[sl, i] = flag
-    for c in range(cat_slot.shape[0]):
-        if cat_slot[c] != sl:
-            continue
-        code = -1
-        if z == z and flag != 1:
-            code = 0
-            for j in range(cat_ncut[c]):  # branch-free count: z is random
-                b = cat_cuts[c, j]
-                code += np.int64((z > b) | ((z == b) & cat_closed_up[c, j]))
-        out_cat[c, i] = code
-    return np.int64(r) << np.int64(5 * k)
+def lerp(lo, up, d):
+    """WHO's interpolation of one of L, M, S: lo + d (up - lo)."""
+    return lo + d * (up - lo)
 
 
 @njit(cache=True, error_model="numpy")
 def rows_2006(
     start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, wfl_table, wfh_table,
-    slot, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+    day_tables, lenhei_tables,
+    slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
+    cat_slot, cat_cuts, cat_closed_up, cat_ncut, cat_lut, who_round,
     out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
     """Rows start..stop-1 of the 0-5 year computation (see classify_2006 for the arguments).
@@ -222,6 +191,8 @@ def rows_2006(
     have_len = lenhei.shape[0] > 0
     have_wei = weight.shape[0] > 0
     have_other = other.shape[1] > 0
+    ncat = cat_slot.shape[0]
+    nactive = slot_indicator.shape[0]
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
     for i in range(start, stop):
@@ -300,10 +271,11 @@ def rows_2006(
                 r_base = R_AGE_OUT_OF_RANGE
         sxi = max(int(sx) - 1, 0)
         di = int(day) if in_age_range else 0
+        # Each z-score, unrounded, straight into out_z (no helper takes an array: numba would
+        # reference-count it on every call); the reason codes packed 5 bits per indicator.
         key = np.int64(0)
-        # length/height-for-age: clenhei (anthro also treats an adjusted value <= 0 as missing)
         sl = slot[I_LEN]
-        if sl >= 0:
+        if sl >= 0:  # length/height-for-age; anthro treats an adjusted value <= 0 as missing
             r = r_base
             if r == R_OK:
                 r = r_len
@@ -311,11 +283,11 @@ def rows_2006(
                     r = R_LENHEI_INVALID
             z = math.nan
             if r == R_OK:
-                z = _day_z(clh, I_LEN, sxi, di, day_tables, restricted)
-            key |= _emit(z, r, I_LEN, sl, i, who_round, flag_low, flag_high, out_z, out_f,
-                         cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
-        # weight-for-age and BMI-for-age: missing with oedema
-        for k in (I_WEI, I_BMI):
+                z = lms_z(clh, day_tables[0, sxi, di, 0], day_tables[0, sxi, di, 1],
+                          day_tables[0, sxi, di, 2])
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * I_LEN)
+        for k in (I_WEI, I_BMI):  # weight- and BMI-for-age: missing with oedema
             sl = slot[k]
             if sl < 0:
                 continue
@@ -326,13 +298,13 @@ def rows_2006(
                 r = r_wei if k == I_WEI else r_bmi_input
             z = math.nan
             if r == R_OK:
-                z = _day_z(w if k == I_WEI else bmi, k, sxi, di, day_tables, restricted)
-            key |= _emit(z, r, k, sl, i, who_round, flag_low, flag_high, out_z, out_f,
-                         cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
-        # weight-for-length/height: sex, then age only when present (missing or invalid age:
-        # the table follows the position, then the 87 cm rule)
+                t = DAY_TABLE_OF[k]
+                z = restricted_z(w if k == I_WEI else bmi, day_tables[t, sxi, di, 0],
+                                 day_tables[t, sxi, di, 1], day_tables[t, sxi, di, 2])
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * k)
         sl = slot[I_WFL]
-        if sl >= 0:
+        if sl >= 0:  # weight-for-length/height: age only when present (else by position)
             r = r_sex
             if r == R_OK and has_age and not in_age_range:
                 r = R_AGE_OUT_OF_RANGE
@@ -353,18 +325,24 @@ def rows_2006(
                 else:
                     use_length = clh < wfl_switch_cm
                 if use_length:
-                    if clh >= wfl_lo and clh <= wfl_hi:
-                        z = interpolated_wfl_z(w, clh, wfl_table, sxi, wfl_first)
-                    else:
-                        r = R_LENHEI_OUT_OF_RANGE
-                elif clh >= wfh_lo and clh <= wfh_hi:
-                    z = interpolated_wfl_z(w, clh, wfh_table, sxi, wfh_first)
+                    tb, first, ok = 0, wfl_first, clh >= wfl_lo and clh <= wfl_hi
+                else:
+                    tb, first, ok = 1, wfh_first, clh >= wfh_lo and clh <= wfh_hi
+                if ok:
+                    lo, up, d = tenth_position(clh, first)
+                    l = lenhei_tables[tb, sxi, lo, 0]
+                    m = lenhei_tables[tb, sxi, lo, 1]
+                    s = lenhei_tables[tb, sxi, lo, 2]
+                    if d > 0.0:
+                        l = lerp(l, lenhei_tables[tb, sxi, up, 0], d)
+                        m = lerp(m, lenhei_tables[tb, sxi, up, 1], d)
+                        s = lerp(s, lenhei_tables[tb, sxi, up, 2], d)
+                    z = restricted_z(w, l, m, s)
                 else:
                     r = R_LENHEI_OUT_OF_RANGE
-            key |= _emit(z, r, I_WFL, sl, i, who_round, flag_low, flag_high, out_z, out_f,
-                         cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
-        # head and arm circumference, skinfolds (arm and skinfolds from day 91)
-        if have_other:
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * I_WFL)
+        if have_other:  # head and arm circumference, skinfolds (arm and skinfolds from day 91)
             for k in range(I_HC, I_SS + 1):
                 sl = slot[k]
                 if sl < 0:
@@ -377,25 +355,53 @@ def rows_2006(
                     y = other[k - I_HC, i]
                     r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
                     if r == R_OK:
-                        z = _day_z(y, k, sxi, di, day_tables, restricted)
-                key |= _emit(z, r, k, sl, i, who_round, flag_low, flag_high, out_z, out_f,
-                             cat_slot, cat_cuts, cat_closed_up, cat_ncut, out_cat)
+                        t = DAY_TABLE_OF[k]
+                        l = day_tables[t, sxi, di, 0]
+                        m = day_tables[t, sxi, di, 1]
+                        s = day_tables[t, sxi, di, 2]
+                        z = restricted_z(y, l, m, s) if restricted[k] else lms_z(y, l, m, s)
+                out_z[sl, i] = z
+                key |= np.int64(r) << np.int64(5 * k)
         out_reason[i] = key
+        # WHO rounding, then flags and categories from the z as returned
+        for sl in range(nactive):
+            z = out_z[sl, i]
+            if who_round:
+                z = round2_index(z)[0]
+                out_z[sl, i] = z
+            k = slot_indicator[sl]
+            out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
+        for c in range(ncat):
+            sl = cat_slot[c]
+            z = out_z[sl, i]
+            code = -1
+            if z == z and out_f[sl, i] != 1:
+                h = z * 100.0  # after WHO rounding z = h/100 exactly: the class is tabulated
+                if who_round and abs(h) < HUNDREDTHS - 1:
+                    code = cat_lut[c, int(round(h)) + HUNDREDTHS - 1]
+                else:
+                    code = 0
+                    for j in range(cat_ncut[c]):  # branch-free count: z is random
+                        b = cat_cuts[c, j]
+                        code += np.int64((z > b) | ((z == b) & cat_closed_up[c, j]))
+            out_cat[c, i] = code
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
 def classify_2006(
     sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, wfl_table, wfh_table,
-    slot, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+    day_tables, lenhei_tables,
+    slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
+    cat_slot, cat_cuts, cat_closed_up, cat_ncut, cat_lut, who_round,
     out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
     """Compute every active 0-5 year indicator for every row, in parallel.
 
-    other: float64[4, n] (headc, armc, triskin, subskin) or [4, 0]; slot[k] is the row of
-    out_z/out_f for indicator k, or -1 when it is not computed; constants: float64 array (days
-    per month, max age months, max age days, length/height switch day, 9-month rule,
+    other: float64[4, n] (headc, armc, triskin, subskin) or [4, 0]; day_tables: float64[7, 2,
+    1827, 3]; lenhei_tables: float64[2 (length, height), 2, 651, 3]; slot[k] is the row of
+    out_z/out_f for indicator k, or -1 when it is not computed, slot_indicator the inverse;
+    cat_lut[c, k + HUNDREDTHS - 1] the class of z = k/100 for category c; constants: float64
+    array (days per month, max age months, max age days, length/height switch day, 9-month rule,
     adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high).
     """
     n = sex.shape[0]
@@ -403,9 +409,9 @@ def classify_2006(
     for b in prange(nblocks):
         rows_2006(
             b * BLOCK, min(n, (b + 1) * BLOCK), sex, age, age_is_months, weight, lenhei, measure,
-            oedema, other, day_tables, wfl_table, wfh_table,
-            slot, flag_low, flag_high, restricted, min_day, constants,
-            cat_slot, cat_cuts, cat_closed_up, cat_ncut, who_round,
+            oedema, other, day_tables, lenhei_tables,
+            slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
+            cat_slot, cat_cuts, cat_closed_up, cat_ncut, cat_lut, who_round,
             out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
         )
 

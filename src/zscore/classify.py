@@ -230,11 +230,13 @@ class Plan:
 
     active: tuple[str, ...]
     slot: np.ndarray
+    slot_indicator: np.ndarray
     categories: tuple[rules.Category, ...]
     cat_slot: np.ndarray
     cat_cuts: np.ndarray
     cat_up: np.ndarray
     cat_n: np.ndarray
+    cat_lut: np.ndarray  # int8[ncat, 2 * HUNDREDTHS - 1]: class of z = k/100, k = -4095..4095
 
 
 _PLANS: dict[tuple[frozenset[str], int], tuple[tuple[rules.Category, ...], Plan]] = {}
@@ -269,7 +271,17 @@ def _make_plan(supplied: frozenset[str], scheme: tuple[rules.Category, ...]) -> 
     for j, c in enumerate(categories):
         for k, (value, up) in enumerate(c.cuts):
             cat_cuts[j, k], cat_up[j, k] = value, up
-    return Plan(active, slot, categories, cat_slot, cat_cuts, cat_up, cat_n)
+    # the class of every 2-decimal z (WHO precision), by the same boundary rule as the kernel
+    h = _kernels.HUNDREDTHS
+    zs = np.arange(-(h - 1), h) / 100.0
+    cat_lut = np.zeros((len(categories), zs.size), dtype=np.int8)
+    for j, c in enumerate(categories):
+        for value, up in c.cuts:
+            cat_lut[j] += (zs > value) | ((zs == value) & up)
+    slot_indicator = np.array([rules.INDICATOR_NAMES.index(name) for name in active],
+                              dtype=np.int64)
+    return Plan(active, slot, slot_indicator, categories, cat_slot, cat_cuts, cat_up, cat_n,
+                cat_lut)
 
 
 def compute(inp: Inputs, *, age_unit: str, precision: str,
@@ -304,9 +316,9 @@ def compute(inp: Inputs, *, age_unit: str, precision: str,
     args = (
         inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
         inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
-        packed.day_tables, packed.wfl, packed.wfh,
-        slot, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
-        p.cat_slot, p.cat_cuts, p.cat_up, p.cat_n, precision == "who",
+        packed.day_tables, packed.lenhei_tables,
+        slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
+        p.cat_slot, p.cat_cuts, p.cat_up, p.cat_n, p.cat_lut, precision == "who",
         raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason, raw.cat,
     )
     if parallel and n >= SMALL:

@@ -76,8 +76,9 @@ class Packed2006:
     """The 2006 standards packed for the kernel."""
 
     day_tables: np.ndarray  # float64[7, 2, 1827, 3]: rules.DAY_TABLES x sex x day x (L, M, S)
-    wfl: np.ndarray  # float64[2, 651, 3], 45.0 .. 110.0 cm
-    wfh: np.ndarray  # float64[2, 551, 3], 65.0 .. 120.0 cm
+    #: float64[2, 2, 651, 3]: [0] weight-for-length 45.0 .. 110.0 cm, [1] weight-for-height
+    #: 65.0 .. 120.0 cm (rows 551.. NaN), by sex and 0.1 cm row
+    lenhei_tables: np.ndarray
 
 
 @functools.cache
@@ -89,5 +90,8 @@ def packed_2006() -> Packed2006:
     for t, name in enumerate(rules.DAY_TABLES):
         table = load(name)
         day_tables[t, :, table.keys.astype(np.int64), :] = table.lms.transpose(1, 0, 2)
-    return Packed2006(day_tables, np.ascontiguousarray(load("wfl_2006").lms),
-                      np.ascontiguousarray(load("wfh_2006").lms))
+    wfl, wfh = load("wfl_2006").lms, load("wfh_2006").lms
+    lenhei_tables = np.full((2, 2, wfl.shape[1], 3), np.nan)
+    lenhei_tables[0] = wfl
+    lenhei_tables[1, :, : wfh.shape[1]] = wfh
+    return Packed2006(day_tables, lenhei_tables)
