@@ -67,3 +67,13 @@ def test_factorized_is_per_distinct_value():
     f = column_values(np.array(["l", "h", "l", "l", None], dtype=object))
     assert isinstance(f, Factorized) and len(f.uniques) == 2
     assert as_code(f, rules.MEASURE_CODES, 0, -1).tolist() == [1, 2, 1, 1, 0]
+
+
+def test_one_character_text_arrays_take_the_fast_path():
+    values = np.array(["l", "h", "", "L", "x", "h"])
+    f = column_values(values)
+    assert isinstance(f, Factorized)
+    assert as_code(f, rules.MEASURE_CODES, 0, -1).tolist() == [1, 2, 0, 1, -1, 2]
+    assert as_code(column_values(np.array(["é", "m"])), rules.SEX_CODES, 0, -1).tolist() == [-1, 1]
+    longer = np.array(["male", "f", ""])
+    assert as_code(column_values(longer), rules.SEX_CODES, 0, -1).tolist() == [-1, 2, 0]

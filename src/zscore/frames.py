@@ -86,6 +86,15 @@ def _factorize_arrow(values: Any) -> Factorized:
 
 
 def _factorize_numpy(values: np.ndarray) -> Factorized:
+    if values.dtype.kind == "U" and values.dtype.itemsize == 4 and values.size:
+        # one-character codes ("l"/"h", "y"/"n", "m"/"f"): the character is its own code
+        points = values.view(np.uint32)
+        seen = np.flatnonzero(np.bincount(points, minlength=1))
+        index = np.zeros(int(seen[-1]) + 1, dtype=np.int64)
+        index[seen] = np.arange(seen.size)
+        return Factorized(index[points], [chr(p) if p else "" for p in seen])
+    if values.dtype.kind in "US":
+        values = values.astype(object)
     try:
         import pandas as pd
     except ImportError:
@@ -137,7 +146,7 @@ def column_values(values: Any) -> np.ndarray | Factorized:
         return arr
     if arr.ndim == 0:
         return Factorized(np.zeros((), dtype=np.int64), [arr.item()])
-    return _factorize_numpy(arr.astype(object) if arr.dtype.kind in "USb" else arr)
+    return _factorize_numpy(arr.astype(object) if arr.dtype.kind == "b" else arr)
 
 
 def to_numpy(values: Any) -> np.ndarray:
