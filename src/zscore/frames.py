@@ -198,12 +198,14 @@ def _numpy_value(col: Column) -> np.ndarray:
 def _pandas_value(col: Column, index: Any) -> Any:
     import pandas as pd
 
+    # copy=False: the arrays are ours and fresh; pandas would otherwise copy each one
     if col.kind == "nullable":
-        return pd.Series(pd.arrays.IntegerArray(col.values, col.values < 0), index=index)
+        values = pd.arrays.IntegerArray(col.values, col.values < 0)
+        return pd.Series(values, index=index, copy=False)
     if col.kind == "category":
         cat = pd.Categorical.from_codes(col.values, categories=pd.Index(col.labels, dtype=object))
-        return pd.Series(cat, index=index)
-    return pd.Series(col.values, index=index)
+        return pd.Series(cat, index=index, copy=False)
+    return pd.Series(col.values, index=index, copy=False)
 
 
 def _arrow_value(col: Column) -> Any:
@@ -236,7 +238,7 @@ def attach(data: Any, columns: list[Column]) -> Any:
         import pandas as pd
 
         new = pd.DataFrame({c.name: _pandas_value(c, data.index) for c in columns},
-                           index=data.index)
+                           index=data.index, copy=False)
         kept = data.drop(columns=[c.name for c in columns if c.name in names])
         return pd.concat([kept, new], axis=1)
     if mod == "polars":
