@@ -123,8 +123,10 @@ def column_values(values: Any) -> np.ndarray | Factorized:
         import pandas as pd
 
         dtype = values.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "fiu":
+            return values.to_numpy()  # numpy-backed numbers: no copy, NaN already missing
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-            return values.to_numpy(dtype=np.float64, na_value=np.nan)
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable / arrow
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         return Factorized(codes.astype(np.int64, copy=False), list(uniques))
     if mod == "polars":
