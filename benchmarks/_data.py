@@ -1,62 +1,161 @@
-"""Deterministic synthetic children for the benchmarks: realistic, not uniform noise.
+"""Deterministic synthetic children for the benchmarks: realistic values, not uniform noise.
 
-Ages are spread over 0-59 months; length/height and weight are drawn around the WHO medians
-for each child's age and sex (z about N(-0.8, 1.1) for length, correlated weight), the
-position follows age with 5 % measured the other way, 1 % oedema, 1 % missing weight. Uniform
-random measurements would put most children beyond +-3 SD, where the restricted LMS does
-extra work, and would flatter nothing.
+One call makes every column a benchmark needs, from one seeded generator, so every script
+and every size scores the same children (take a prefix for a smaller batch):
+
+* sex 1/2 (equal shares); age in days, uniform on 0-1856 (the last 30 days are past 60
+  months, so about 1.6 % of rows are out of the standards' age range, as in real surveys);
+* length/height drawn around the WHO median for the child's age and sex (z about
+  N(-0.8, 1.1): a population with some stunting), measured lying before 731 days and standing
+  from then on, except 5 % measured the other way (their value then differs by WHO's 0.7 cm)
+  and 0.5 % with no position recorded; rounded to 0.1 cm as measuring boards read;
+* weight around the WHO median weight for age, its z correlated with the length z, rounded
+  to 0.1 kg as survey scales read;
+* gross recording errors in 0.2 % of rows each for weight (halved or doubled) and
+  length/height (20 cm off): WHO's flags for implausible z-scores have something to find;
+* oedema "y" in 0.5 % of rows, else "n";
+* a few missing values: weight 1 %, length/height 0.5 %, age 0.2 %.
+
+Uniform random measurements would put most children beyond +-3 SD, where the restricted LMS
+does extra work, and would measure nothing a user sees.
+
+Codes come three ways: numpy text arrays of one character (``"l"``/``"h"``, ``"y"``/``"n"``,
+what a user would pass), object arrays of str (what a CSV reader gives without pandas),
+and the int8 codes the kernel takes (``zscore.rules``: measure 1 length, 2 height, 0 missing;
+oedema 1 yes, 0 no), for timing the kernel without any parsing of text.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import numpy as np
 
-from zscore import tables
+from zscore import rules, tables
+
+#: Largest age generated, days (WHO anthro's upper limit for age in days).
+MAX_AGE_DAYS = 1856
+SHARE_WRONG_POSITION = 0.05
+SHARE_NO_POSITION = 0.005
+SHARE_OEDEMA = 0.005
+SHARE_GROSS_ERROR = 0.002
+SHARE_MISSING = {"weight": 0.01, "lenhei": 0.005, "age": 0.002}
+
+#: The input columns a call to zscore.classify reads, in WHO's names.
+COLUMNS = ("sex", "age", "weight", "lenhei", "measure", "oedema")
+
+
+def _lms_value(z: np.ndarray, lms: np.ndarray) -> np.ndarray:
+    """Measurement at z-score z for rows of (L, M, S)."""
+    l, m, s = lms[:, 0], lms[:, 1], lms[:, 2]
+    return m * (1.0 + l * s * z) ** (1.0 / l)
 
 
 def children(n: int, seed: int = 0) -> dict[str, np.ndarray]:
-    """Arrays: sex (int8 1/2), age (days, float), weight (kg), lenhei (cm), measure
-    (int8 1 = "l", 2 = "h"), measure_text ("l"/"h"), oedema_text ("n"/"y")."""
+    """n synthetic children as numpy arrays (same seed, same children).
+
+    Keys: ``sex`` (int8 1/2), ``age`` (float64, days, NaN missing), ``weight`` (kg) and
+    ``lenhei`` (cm), float64 with NaN missing; ``measure`` and ``oedema`` as ``<U1`` text
+    (``""`` when no position was recorded); ``measure_code`` and ``oedema_code`` as the kernel's
+    int8 codes.
+    """
     rng = np.random.default_rng(seed)
     sex = rng.integers(1, 3, n).astype(np.int8)
-    age = rng.uniform(0, 1826, n)
-    day = np.floor(age + 0.5).astype(np.int64)
-    length = tables.load("len_2006").lms
-    weight_t = tables.load("wei_2006").lms
+    age = rng.uniform(0.0, MAX_AGE_DAYS, n)
+    day = np.minimum(np.floor(age + 0.5).astype(np.int64), 1826)  # tables end at day 1826
+    s = sex - 1
+
+    # the child's true length (lying) or height (standing), whichever WHO's table expects
     z_len = rng.normal(-0.8, 1.1, n)
-    m, s = length[sex - 1, day, 1], length[sex - 1, day, 2]
-    lenhei = np.round(m * (1 + s * z_len), 1)
-    l, m, s = (weight_t[sex - 1, day, k] for k in range(3))
-    z_wei = 0.6 * z_len + rng.normal(0, 0.8, n)
-    weight = np.round(m * (1 + l * s * z_wei) ** (1 / l), 2)
-    weight[rng.random(n) < 0.01] = np.nan
-    measure = np.where(age < 731, 1, 2).astype(np.int8)
-    flip = rng.random(n) < 0.05
-    measure[flip] = 3 - measure[flip]
-    oedema = np.where(rng.random(n) < 0.01, "y", "n")
+    true_lenhei = _lms_value(z_len, tables.load("len_2006").lms[s, day])
+    z_wei = 0.6 * z_len + rng.normal(0.0, 0.8, n)
+    weight = np.round(_lms_value(z_wei, tables.load("wei_2006").lms[s, day]), 1)
+
+    standing = day >= rules.LENGTH_HEIGHT_SWITCH_DAY
+    wrong = rng.random(n) < SHARE_WRONG_POSITION
+    measured_standing = standing ^ wrong
+    # lying gives 0.7 cm more than standing for the same child
+    adjust = rules.LENHEI_ADJUSTMENT_CM
+    lenhei = true_lenhei + np.where(wrong, np.where(standing, adjust, -adjust), 0.0)
+    lenhei = np.round(lenhei, 1)
+    measure_code = np.where(measured_standing, rules.MEASURE_HEIGHT, rules.MEASURE_LENGTH)
+    measure_code = measure_code.astype(np.int8)
+    measure_code[rng.random(n) < SHARE_NO_POSITION] = rules.MEASURE_MISSING
+
+    gross = rng.random(n) < SHARE_GROSS_ERROR
+    weight[gross] *= rng.choice([0.5, 2.0], int(gross.sum()))
+    gross = rng.random(n) < SHARE_GROSS_ERROR
+    lenhei[gross] += rng.choice([-20.0, 20.0], int(gross.sum()))
+
+    oedema_code = (rng.random(n) < SHARE_OEDEMA).astype(np.int8)  # 1 yes, 0 no
+
+    columns = {"age": age, "weight": weight, "lenhei": lenhei}
+    for name, share in SHARE_MISSING.items():
+        columns[name][rng.random(n) < share] = np.nan
+
     return {
-        "sex": sex, "age": age, "weight": weight, "lenhei": lenhei, "measure": measure,
-        "measure_text": np.array(["l", "h"])[measure - 1], "oedema_text": oedema,
+        "sex": sex,
+        "age": age,
+        "weight": weight,
+        "lenhei": lenhei,
+        "measure": np.array(["", "l", "h"])[measure_code],
+        "oedema": np.array(["n", "y"])[oedema_code],
+        "measure_code": measure_code,
+        "oedema_code": oedema_code,
     }
 
 
-def kwargs(data: dict[str, np.ndarray], codes: bool = True) -> dict[str, np.ndarray]:
-    """classify() keyword arguments: the numbers, plus measure and oedema as WHO's text codes
-    (codes=True) or without them (codes=False: no position, no oedema)."""
-    out = {k: data[k] for k in ("sex", "age", "weight", "lenhei")}
-    if codes:
-        out["measure"] = data["measure_text"]
-        out["oedema"] = data["oedema_text"]
+def head(data: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+    """The first n children (views, no copy)."""
+    return {k: v[:n] for k, v in data.items()}
+
+
+def classify_kwargs(data: dict[str, np.ndarray], codes: str = "numpy",
+                    oedema: bool = True) -> dict[str, Any]:
+    """Keyword arguments for ``zscore.classify`` (arrays, ``data=None``).
+
+    codes: ``"numpy"`` passes measure and oedema as ``<U1`` arrays, ``"object"`` as object
+    arrays of str (a copy is made here, outside any timing), ``"none"`` leaves them out (no
+    position: no length/height adjustment; no oedema).
+    """
+    out: dict[str, Any] = {k: data[k] for k in ("sex", "age", "weight", "lenhei")}
+    if codes == "none":
+        return out
+    names = ("measure", "oedema") if oedema else ("measure",)
+    for name in names:
+        out[name] = data[name] if codes == "numpy" else data[name].astype(object)
     return out
 
 
-def frame(data: dict[str, np.ndarray]):
-    """A pandas DataFrame with WHO's column names (measure and oedema as categoricals)."""
+def frame(data: dict[str, np.ndarray], categorical: bool = False):
+    """A pandas DataFrame with WHO's column names: measure and oedema as text with missing
+    values, as ``pandas.read_csv`` gives them (pandas' default dtype for text: ``str`` from
+    pandas 3, ``object`` before), or as categoricals."""
     import pandas as pd
 
-    return pd.DataFrame({
-        "sex": data["sex"], "age": data["age"], "weight": data["weight"],
-        "lenhei": data["lenhei"],
-        "measure": pd.Categorical(data["measure_text"]),
-        "oedema": pd.Categorical(data["oedema_text"]),
-    })
+    columns: dict[str, Any] = {k: data[k] for k in ("sex", "age", "weight", "lenhei")}
+    for name in ("measure", "oedema"):
+        text = data[name].astype(object)
+        text[text == ""] = None
+        columns[name] = pd.Categorical(text) if categorical else pd.Series(text)
+    return pd.DataFrame(columns)
+
+
+def kernel_inputs(data: dict[str, np.ndarray]):
+    """``zscore.classify``'s internal :class:`Inputs` built straight from the numeric codes:
+    what the kernel sees, with no parsing of text or conversion of numbers."""
+    batch = importlib.import_module("zscore.classify")  # the module, not the function
+    return batch.Inputs(
+        n=data["sex"].size,
+        sex=data["sex"],
+        age=data["age"],
+        measure=data["measure_code"],
+        oedema=data["oedema_code"],
+        measurements={"weight": data["weight"], "lenhei": data["lenhei"]},
+    )
+
+
+def nbytes(arrays) -> int:
+    """Bytes held by arrays (an object array counts its pointers; its strings are shared)."""
+    return sum(np.asarray(a).nbytes for a in arrays)

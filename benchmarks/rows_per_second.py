@@ -1,24 +1,41 @@
-"""Print zscore's speed and memory on this machine: rows/s by size, peak memory, one child,
-cold and warm start.
+"""Print zscore's speed and memory on this machine.
 
-    python benchmarks/rows_per_second.py            # up to 10 million rows (about 2 minutes)
-    python benchmarks/rows_per_second.py --max 1e6  # a quicker run
+    python benchmarks/rows_per_second.py                  # everything, about 2-3 minutes
+    python benchmarks/rows_per_second.py --max 1e6        # a quicker run, no 10 M rows
+    python benchmarks/rows_per_second.py --json out.json  # also save the numbers
 
-Timings are the best of several runs after a warm-up (numba compiled and cached), on synthetic
-but realistic children (benchmarks/_data.py). The machine is shared and noisy: compare ratios
-within one run rather than absolute numbers across runs.
+Measured, on synthetic but realistic children (benchmarks/_data.py), all four indicators
+(zlen zwei zwfl zbmi) with flags, the four WHO categories and the reason column:
+
+1. rows per second for 1e3 ... 1e7 rows, best of several runs after a warm-up (numba compiled
+   and cached): the kernel path on numeric codes (no text to parse, outputs not converted),
+   and the public ``zscore.classify`` with measure/oedema as text in several forms; then, on
+   the largest batch, the parallel kernel alone and where the time of one call goes;
+2. what parsing the measure and oedema text costs on its own, per representation;
+3. peak memory of one call on the largest batch, in a fresh process: the resident high-water
+   mark during the call against the bytes of its inputs and outputs;
+4. one child (``zscore.child``) after warm-up: median microseconds per call;
+5. ``import zscore`` plus a first ``classify`` of 1,000 rows in a fresh process, with an empty
+   numba cache (NUMBA_CACHE_DIR pointed at a new temporary folder) and with a warm one; and
+   once for a first call of 100,000 rows, which also needs the parallel kernel.
+
+The machine may be shared and noisy: compare numbers within one run rather than across runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import gc
+import importlib
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,155 +45,351 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data
 
 import zscore
+from zscore import _kernels, rules
+
+batch = importlib.import_module("zscore.classify")  # the module (zscore.classify is the function)
+
+SIZES = (10**3, 10**4, 10**5, 10**6, 10**7)
 
 
-def best_time(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
+# --- timing helpers ------------------------------------------------------------------------------
+def best_time(fn, n_rows: int) -> float:
+    """Best of several runs after one warm-up: at least 3, more until a second is spent
+    (at most 200), so a small batch runs many times."""
+    fn()  # warm-up: compiled code loaded, memory touched once
+    best, spent, runs = float("inf"), 0.0, 0
+    while runs < 3 or (spent < 1.0 and runs < 200):
         start = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        best, spent, runs = min(best, elapsed), spent + elapsed, runs + 1
     return best
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def environment() -> dict:
+    commit = None  # of the zscore being measured, when it is a git checkout
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        where = str(Path(zscore.__file__).parent)
+
+        def git(*args: str) -> str:
+            return subprocess.run(["git", "-C", where, *args], capture_output=True, text=True,
+                                  check=True).stdout.strip()
+
+        commit = git("rev-parse", "--short", "HEAD")
+        if git("status", "--porcelain", "--", "."):  # the package's own files only
+            commit += " (package modified)"
+    import numba
+
+    return {
+        "zscore": zscore.__version__, "commit": commit, "python": platform.python_version(),
+        "numpy": np.__version__, "numba": numba.__version__, "cpus": os.cpu_count(),
+        "numba_threads": numba.get_num_threads(), "machine": platform.machine(),
+    }
 
 
-def peak_during(fn) -> tuple[int, object]:
-    """Highest resident memory (bytes) while fn runs, sampled every millisecond."""
-    peak = rss_bytes()
-    done = threading.Event()
-
-    def sample():
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, rss_bytes())
-            time.sleep(0.001)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    try:
-        result = fn()
-    finally:
-        done.set()
-        sampler.join()
-    return max(peak, rss_bytes()), result
+# --- 1. rows per second --------------------------------------------------------------------------
+def kernel_path(inp) -> list:
+    """compute() on numeric codes (the kernel, its output arrays allocated) and the reason
+    column's codes; no text parsing, no conversion of the outputs to user-facing columns."""
+    raw = batch.compute(inp, age_unit="days", precision="who", scheme=rules.CATEGORIES_WHO)
+    return batch.columns(raw, inp)
 
 
-def nbytes(values) -> int:
-    return sum(np.asarray(v).nbytes for v in values)
-
-
-def memory_child(n: int) -> None:
-    """Run in a fresh process: inputs, then one classify call, then print a JSON line."""
-    zscore.classify(**_data.kwargs(_data.children(30_000)))  # compile / load the kernels
-    data = _data.children(n)
-    inputs = _data.kwargs(data)
-    del data
-    baseline = rss_bytes()
-    peak, out = peak_during(lambda: zscore.classify(**inputs))
-    # object columns hold one pointer per row (the label strings are shared)
-    print(json.dumps({"n": n, "inputs": nbytes(inputs.values()), "outputs": nbytes(out.values()),
-                      "extra_peak": peak - baseline}))
-
-
-def kernel_only(kwargs: dict) -> float:
-    """Best time of the numba kernel alone on arrays it has written before (no allocation, no
-    conversion of the outputs): the ceiling for the whole call."""
-    import importlib
-
-    from zscore import _kernels
-
-    batch = importlib.import_module("zscore.classify")
+def preallocated_kernel(inp):
+    """The parallel kernel alone, called again on arrays it has already written: the ceiling
+    for a whole call. Its arguments are captured from one compute() call."""
     captured = {}
     real = _kernels.classify_2006
     _kernels.classify_2006 = lambda *args: captured.setdefault("args", args)
     try:
-        batch.compute(batch.gather_inputs(None, {a: kwargs.get(a) for a in batch.ARGUMENTS}),
-                      age_unit="days", precision="who", scheme=zscore.rules.CATEGORIES_WHO)
+        batch.compute(inp, age_unit="days", precision="who", scheme=rules.CATEGORIES_WHO)
     finally:
         _kernels.classify_2006 = real
-    return best_time(lambda: real(*captured["args"]), 4)
+    return lambda: real(*captured["args"])
 
 
-def start_time(cache_dir: str) -> float:
-    code = ("import time; t = time.perf_counter(); import numpy as np, zscore; "
-            "n = 1000; r = np.random.default_rng(0); "
-            "zscore.classify(sex=r.integers(1, 3, n), age=r.uniform(0, 1800, n), "
-            "weight=r.uniform(3, 20, n), lenhei=r.uniform(50, 110, n), measure='l'); "
-            "print(time.perf_counter() - t)")
+def throughput(data: dict, sizes: list[int]) -> dict:
+    import pandas as pd  # noqa: F401  (a bench extra; fail early if missing)
+
+    variants = {
+        "kernel": "kernel path, numeric codes",
+        "numpy_text": "classify, text codes (numpy <U1)",
+        "object_text": "classify, text codes (object str)",
+        "pandas": "classify(DataFrame), str columns",
+        "full": "classify, precision='full'",
+    }
+    results: dict = {"variants": variants, "rows": {}}
+    header = f"{'rows':>11}" + "".join(f"{k:>13}" for k in variants)
+    print("\n1. Million rows per second (zlen zwei zwfl zbmi, flags, 4 categories, reason); "
+          "best of several runs")
+    for key, label in variants.items():
+        print(f"   {key:<12} {label}")
+    print(header)
+    for n in sizes:
+        d = _data.head(data, n)
+        inp = _data.kernel_inputs(d)
+        text = _data.classify_kwargs(d, "numpy")
+        objects = _data.classify_kwargs(d, "object")
+        df = _data.frame(d)
+        calls = {
+            "kernel": lambda inp=inp: kernel_path(inp),
+            "numpy_text": lambda kw=text: zscore.classify(**kw),
+            "object_text": lambda kw=objects: zscore.classify(**kw),
+            "pandas": lambda df=df: zscore.classify(df),
+            "full": lambda kw=text: zscore.classify(**kw, precision="full"),
+        }
+        rates = {key: n / best_time(call, n) for key, call in calls.items()}
+        results["rows"][n] = rates
+        print(f"{n:>11,}" + "".join(f"{rates[k] / 1e6:>13.2f}" for k in variants), flush=True)
+        del d, inp, text, objects, df, calls
+        gc.collect()
+    n = sizes[-1]
+    if n >= batch.SMALL:  # smaller batches run the serial kernel
+        ceiling = n / best_time(preallocated_kernel(_data.kernel_inputs(_data.head(data, n))), n)
+        results["preallocated_kernel"] = {"rows": n, "rate": ceiling}
+        print(f"   the parallel kernel alone on {n:,} rows, outputs already allocated: "
+              f"{ceiling / 1e6:.2f} M rows/s")
+    results["stages"] = stages(_data.head(data, n))
+    return results
+
+
+def stages(d: dict) -> dict:
+    """Where the time of one classify call goes (numpy arrays, text codes): the same steps as
+    zscore.classify, timed one by one; best of three per step."""
+    n = d["sex"].size
+    kwargs = _data.classify_kwargs(d)
+    given = {arg: kwargs.get(arg) for arg in batch.ARGUMENTS}
+    best: dict[str, float] = {}
+    for _ in range(3):
+        t0 = time.perf_counter()
+        inp = batch.gather_inputs(None, given)
+        t1 = time.perf_counter()
+        raw = batch.compute(inp, age_unit="days", precision="who", scheme=rules.CATEGORIES_WHO)
+        t2 = time.perf_counter()
+        columns = batch.columns(raw, inp)
+        t3 = time.perf_counter()
+        batch.attach(None, columns)
+        t4 = time.perf_counter()
+        for key, seconds in (("inputs", t1 - t0), ("kernel", t2 - t1), ("columns", t3 - t2),
+                             ("output", t4 - t3)):
+            best[key] = min(best.get(key, float("inf")), seconds)
+        del inp, raw, columns
+    labels = {
+        "inputs": "parse inputs (numbers, text codes)",
+        "kernel": "kernel, output arrays allocated (compute)",
+        "columns": "reason labels, output columns (columns)",
+        "output": "numpy output: categories as object arrays, flags float32",
+    }
+    total = sum(best.values())
+    print(f"   where the time goes, {n:,} rows, classify with text codes (best of 3 per step):")
+    for key, label in labels.items():
+        print(f"     {label:<58}{best[key] * 1e3:>7.0f} ms {best[key] / n * 1e9:>6.1f} ns/row "
+              f"{100 * best[key] / total:>4.0f} %")
+    return {key: best[key] / n * 1e9 for key in labels}
+
+
+# --- 2. parsing codes ----------------------------------------------------------------------------
+def parse_codes(values) -> np.ndarray:
+    return batch.as_code(batch.column_values(values), rules.MEASURE_CODES,
+                         rules.MEASURE_MISSING, rules.MEASURE_INVALID)
+
+
+def code_parsing(data: dict, n: int) -> dict:
+    """Nanoseconds per value for turning one column of text codes into the kernel's codes."""
+    text = data["measure"][:n]
+    forms = {
+        "numpy <U1": text,
+        "numpy object str": text.astype(object),
+        "pandas text (read_csv)": _data.frame(_data.head(data, n))["measure"],
+        "pandas category": _data.frame(_data.head(data, n), categorical=True)["measure"],
+    }
+    print(f"\n2. Parsing one column of text codes (measure l/h) into kernel codes, {n:,} rows; "
+          "a call parses two (measure, oedema)")
+    out = {}
+    reference = parse_codes(text)
+    for name, values in forms.items():
+        assert np.array_equal(parse_codes(values), reference)
+        seconds = best_time(lambda values=values: parse_codes(values), n)
+        out[name] = seconds / n * 1e9
+        print(f"   {name:<28}{out[name]:>7.1f} ns per value")
+    # without pandas, an object column is factorised by a Python loop over the values
+    done = subprocess.run([sys.executable, __file__, "--parse-without-pandas", str(n)],
+                          capture_output=True, text=True, check=True)
+    seconds = float(done.stdout)
+    out["numpy object str, no pandas"] = seconds / n * 1e9
+    print(f"   {'numpy object str, no pandas':<28}{out['numpy object str, no pandas']:>7.1f} "
+          "ns per value (Python loop)")
+    return out
+
+
+def parse_without_pandas(n: int) -> None:
+    """In a fresh process where pandas cannot be imported: print the best time to parse n
+    text codes held in an object array."""
+    sys.modules["pandas"] = None  # import pandas now raises ImportError
+    values = _data.children(n)["measure"].astype(object)
+    print(best_time(lambda: parse_codes(values), n))
+
+
+# --- 3. memory -----------------------------------------------------------------------------------
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def memory_child(n: int, path: str) -> None:
+    """In a fresh process: make the inputs, free everything else, reset the kernel's count of
+    the resident high-water mark (Linux: /proc/self/clear_refs), make one call, print JSON."""
+    warm = _data.children(30_000)
+    kernel_path(_data.kernel_inputs(warm))
+    zscore.classify(**_data.classify_kwargs(warm))
+    data = _data.children(n)
+    if path == "kernel":
+        keep = ("sex", "age", "weight", "lenhei", "measure_code", "oedema_code")
+    else:
+        keep = _data.COLUMNS
+    data = {k: data[k] for k in keep}
+    del warm
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # give freed heap pages back first
+    before = _status_kb("VmRSS")
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")  # VmHWM := VmRSS
+    if path == "kernel":
+        out = kernel_path(_data.kernel_inputs(data))
+        outputs = _data.nbytes(c.values for c in out)
+    else:
+        out = zscore.classify(**_data.classify_kwargs(data))
+        outputs = _data.nbytes(out.values())
+    peak = _status_kb("VmHWM")
+    print(json.dumps({"n": n, "path": path, "inputs": _data.nbytes(data.values()),
+                      "outputs": outputs, "rss_before": before * 1024,
+                      "extra_peak": (peak - before) * 1024}))
+
+
+def memory(n: int) -> dict:
+    print(f"\n3. Peak memory of one call on {n:,} rows (fresh process; resident high-water mark "
+          "during the call)")
+    if not os.path.exists("/proc/self/clear_refs"):
+        print("   skipped: needs Linux (/proc/self/clear_refs resets the high-water mark)")
+        return {}
+    results = {}
+    for path, label in (("classify", "classify, numpy arrays, text codes"),
+                        ("kernel", "kernel path, numeric codes")):
+        done = subprocess.run([sys.executable, __file__, "--memory-child", str(n), path],
+                              capture_output=True, text=True, check=True)
+        m = json.loads(done.stdout.strip().splitlines()[-1])
+        needed = m["inputs"] + m["outputs"]
+        peak = m["inputs"] + m["extra_peak"]  # the inputs are resident throughout
+        m["ratio"] = peak / needed
+        results[path] = m
+        print(f"   {label:<36} inputs {m['inputs'] / 1e6:5.0f} MB + outputs "
+              f"{m['outputs'] / 1e6:5.0f} MB = {needed / 1e6:5.0f} MB; peak inputs + call "
+              f"{peak / 1e6:5.0f} MB = {m['ratio']:.2f} x (inputs + outputs)")
+    return results
+
+
+# --- 4. one child --------------------------------------------------------------------------------
+def one_child() -> dict:
+    args = dict(sex="f", age=300, weight=7.2, lenhei=66.0, measure="l")
+    for _ in range(3000):
+        zscore.child(**args)
+    per_call = []
+    for _ in range(41):
+        start = time.perf_counter()
+        for _ in range(500):
+            zscore.child(**args)
+        per_call.append((time.perf_counter() - start) / 500 * 1e6)
+    out = {"median_us": statistics.median(per_call), "min_us": min(per_call),
+           "max_us": max(per_call)}
+    print(f"\n4. One child, zscore.child(sex='f', age=300, weight=7.2, lenhei=66.0, "
+          f"measure='l'), after warm-up: median {out['median_us']:.1f} us per call "
+          f"(41 x 500 calls; fastest batch {out['min_us']:.1f}, slowest {out['max_us']:.1f})")
+    return out
+
+
+# --- 5. start-up ---------------------------------------------------------------------------------
+_START = """
+import json, sys, time
+t0 = time.perf_counter()
+import zscore
+t1 = time.perf_counter()
+import numpy as np
+d = dict(np.load(sys.argv[1]))
+t2 = time.perf_counter()
+out = zscore.classify(**d)
+t3 = time.perf_counter()
+assert out["zlen"].size == d["sex"].size
+print(json.dumps({"import": t1 - t0, "first_call": t3 - t2, "total": (t1 - t0) + (t3 - t2)}))
+"""
+
+
+def start_once(sample: str, cache_dir: str) -> dict:
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          check=True)
-    return float(done.stdout.strip())
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _START, sample], env=env, capture_output=True,
+                          text=True, check=True)
+    result = json.loads(done.stdout)
+    result["process"] = time.perf_counter() - start  # with the interpreter's own start
+    return result
+
+
+def start_up(data: dict, cold_runs: int = 3, warm_runs: int = 5) -> dict:
+    print("\n5. import zscore + first classify (text codes) in a fresh process; seconds, "
+          "median of runs")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, cold_n, warm_n in ((1000, cold_runs, warm_runs), (100_000, 1, 1)):
+            sample = os.path.join(tmp, f"children{n}.npz")
+            np.savez(sample, **_data.classify_kwargs(_data.head(data, n)))
+            cold = []
+            for i in range(cold_n):  # each with a new, empty cache folder
+                cold.append(start_once(sample, os.path.join(tmp, f"cache{n}_{i}")))
+            warm = [start_once(sample, os.path.join(tmp, f"cache{n}_0")) for _ in range(warm_n)]
+            for name, runs in (("cold", cold), ("warm", warm)):
+                med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                out[f"{n}_{name}"] = med | {"runs": runs}
+                print(f"   {n:>7,} rows, {name} numba cache: import {med['import']:.2f} + "
+                      f"first call {med['first_call']:.2f} = {med['total']:.2f} s (whole "
+                      f"process, interpreter start included: {med['process']:.2f} s; "
+                      f"{len(runs)} run{'s' if len(runs) > 1 else ''})")
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max", type=float, default=1e7, help="largest batch (rows)")
-    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", help="also write the numbers to this file")
+    parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--parse-without-pandas", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.parse_without_pandas:
+        parse_without_pandas(args.parse_without_pandas)
+        return
     if args.memory_child:
-        memory_child(args.memory_child)
+        memory_child(int(args.memory_child[0]), args.memory_child[1])
         return
 
-    sizes = [n for n in (10**3, 10**4, 10**5, 10**6, 10**7) if n <= args.max]
+    env = environment()
+    print(" ".join(f"{k} {v}" for k, v in env.items()))
+    sizes = [n for n in SIZES if n <= args.max]
     data = _data.children(sizes[-1])
-    zscore.classify(**_data.kwargs(data, codes=False))  # compile or load every kernel
-    zscore.classify(**{k: v[:1000] for k, v in _data.kwargs(data).items()})
-    frame = _data.frame(data)
-    print("zscore", zscore.__version__, "| rows/s, best of several runs; zlen zwei zwfl zbmi "
-          "with flags, 4 categories and reasons")
-    print(f"{'rows':>10} {'arrays':>14} {'arrays+codes':>14} {'pandas':>14} {'full precision':>15}")
-    for n in sizes:
-        repeats = 7 if n <= 10**5 else (4 if n <= 10**6 else 3)
-        cut = {k: v[:n] for k, v in data.items()}
-        numeric = _data.kwargs(cut, codes=False)
-        coded = _data.kwargs(cut)
-        df = frame.iloc[:n]
-        calls = [
-            lambda numeric=numeric: zscore.classify(**numeric),
-            lambda coded=coded: zscore.classify(**coded),
-            lambda df=df: zscore.classify(df),
-            lambda coded=coded: zscore.classify(**coded, precision="full"),
-        ]
-        row = [best_time(call, repeats) for call in calls]
-        print(f"{n:>10,} " + " ".join(f"{n / t / 1e6:>11.2f} M/s" for t in row[:3])
-              + f" {n / row[3] / 1e6:>12.2f} M/s")
-
-    print(f"{'':>10} kernel alone, {sizes[-1]:,} rows, outputs already allocated: "
-          f"{sizes[-1] / kernel_only(_data.kwargs(data)):.3g} rows/s")
-
-    n_mem = sizes[-1]
-    mem = json.loads(subprocess.run(
-        [sys.executable, __file__, "--memory-child", str(n_mem)], capture_output=True, text=True,
-        check=True).stdout.strip().splitlines()[-1])
-    total = mem["inputs"] + mem["outputs"]
-    peak = mem["inputs"] + mem["extra_peak"]
-    print(f"\npeak memory, {n_mem:,} rows (arrays, text codes): inputs "
-          f"{mem['inputs'] / 1e6:.0f} MB + outputs {mem['outputs'] / 1e6:.0f} MB; resident "
-          f"above the process without data, at the peak of the call: {peak / 1e6:.0f} MB = "
-          f"{peak / total:.2f} x (inputs + outputs)")
-
-    one = dict(sex="f", age=300, weight=7.2, lenhei=66.0, measure="l")
-    for _ in range(2000):
-        zscore.child(**one)
-    samples = []
-    for _ in range(20):
-        start = time.perf_counter()
-        for _ in range(500):
-            zscore.child(**one)
-        samples.append((time.perf_counter() - start) / 500)
-    print(f"one child (zscore.child, 4 indicators): median {statistics.median(samples) * 1e6:.1f}"
-          f" us, best {min(samples) * 1e6:.1f} us per call")
-
-    with tempfile.TemporaryDirectory() as cache:
-        cold = start_time(cache)
-        warm = min(start_time(cache) for _ in range(3))
-    print(f"import + first classify of 1,000 rows: {cold:.2f} s with an empty numba cache, "
-          f"{warm:.2f} s with a warm one")
+    # compile or load every kernel before any timing
+    kernel_path(_data.kernel_inputs(_data.head(data, 30_000)))
+    zscore.classify(**_data.classify_kwargs(_data.head(data, 30_000)))
+    results = {"environment": env}
+    results["throughput"] = throughput(data, sizes)
+    results["code_parsing_ns"] = code_parsing(data, min(sizes[-1], 10**6))
+    del data
+    gc.collect()
+    results["memory"] = memory(sizes[-1])
+    results["child"] = one_child()
+    results["start_up"] = start_up(_data.children(100_000))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
 
 
 if __name__ == "__main__":
