@@ -119,20 +119,21 @@ def child(
     raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, parallel=False)
 
     def num(a: np.ndarray) -> float | None:
-        return None if a.size == 0 or a[0] != a[0] else float(a[0])
+        value = a.tolist()  # one conversion to Python numbers, not one per element
+        return value[0] if value and value[0] == value[0] else None
 
-    z, flags = {}, {}
-    for s, name in enumerate(raw.active):
-        value = float(raw.z[s, 0])
-        z["z" + name] = None if value != value else value
-        flags["f" + name] = None if raw.f[s, 0] < 0 else int(raw.f[s, 0])
-    cats = {c.column: (c.labels[raw.cat[j, 0]] if raw.cat[j, 0] >= 0 else None)
-            for j, c in enumerate(raw.categories)}
+    zs, fs, cs = raw.z[:, 0].tolist(), raw.f[:, 0].tolist(), raw.cat[:, 0].tolist()
+    z = {"z" + name: (v if v == v else None) for name, v in zip(raw.active, zs, strict=True)}
+    flags = {"f" + name: (f if f >= 0 else None) for name, f in zip(raw.active, fs, strict=True)}
+    cats = {c.column: (c.labels[k] if k >= 0 else None)
+            for c, k in zip(raw.categories, cs, strict=True)}
     has_len = raw.clenhei.size > 0
+    sex_code = int(inp.sex[0])
+    measure_code = int(raw.cmeasure[0]) if has_len else 0
     return ChildResult(
-        csex=int(inp.sex[0]) if inp.sex[0] > 0 else None,
+        csex=sex_code if sex_code > 0 else None,
         clenhei=num(raw.clenhei),
-        cmeasure=("l", "h")[raw.cmeasure[0] - 1] if has_len and raw.cmeasure[0] > 0 else None,
+        cmeasure=("l", "h")[measure_code - 1] if measure_code > 0 else None,
         c9mo_flag=int(raw.c9mo[0]) if has_len else None,
         cbmi=num(raw.cbmi),
         z=MappingProxyType(z),
