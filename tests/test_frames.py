@@ -100,6 +100,12 @@ def test_pandas_nullable_and_categorical_inputs():
     assert out.reason[1] == "weight_missing: zwei zwfl zbmi"
 
 
+def test_repeated_column_name_is_a_clear_error():
+    df = pd.DataFrame([[1, 10.0, 3.0, 3.1]], columns=["sex", "age", "weight", "weight"])
+    with pytest.raises(zscore.InputError, match="'weight' appears 2 times"):
+        zscore.classify(df)
+
+
 def test_existing_output_columns_are_replaced_with_a_warning():
     df = pd.DataFrame(DATA)
     once = zscore.classify(df)

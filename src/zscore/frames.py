@@ -43,7 +43,14 @@ def table_columns(data: Any) -> tuple[list[str], Callable[[str], Any], int]:
     """Names, a column getter and the row count of a supported table."""
     mod = _module(data)
     if mod == "pandas" and hasattr(data, "columns") and hasattr(data, "index"):
-        return [str(c) for c in data.columns], data.__getitem__, len(data)
+
+        def column(name: str) -> Any:
+            values = data[name]
+            if values.ndim != 1:  # a repeated column name selects several columns
+                raise InputError(f"column {name!r} appears {values.shape[1]} times in the table")
+            return values
+
+        return [str(c) for c in data.columns], column, len(data)
     if mod == "polars" and hasattr(data, "get_column"):
         return list(data.columns), data.get_column, data.height
     if mod == "pyarrow" and hasattr(data, "column_names"):
