@@ -104,6 +104,10 @@ def test_repeated_column_name_is_a_clear_error():
     df = pd.DataFrame([[1, 10.0, 3.0, 3.1]], columns=["sex", "age", "weight", "weight"])
     with pytest.raises(zscore.InputError, match="'weight' appears 2 times"):
         zscore.classify(df)
+    table = pa.Table.from_arrays([pa.array([1]), pa.array([10.0]), pa.array([3.0]),
+                                  pa.array([3.1])], names=["sex", "age", "weight", "weight"])
+    with pytest.raises(zscore.InputError, match="'weight' appears 2 times"):
+        zscore.classify(table)
 
 
 def test_existing_output_columns_are_replaced_with_a_warning():

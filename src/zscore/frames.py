@@ -54,7 +54,14 @@ def table_columns(data: Any) -> tuple[list[str], Callable[[str], Any], int]:
     if mod == "polars" and hasattr(data, "get_column"):
         return list(data.columns), data.get_column, data.height
     if mod == "pyarrow" and hasattr(data, "column_names"):
-        return list(data.column_names), data.column, data.num_rows
+
+        def arrow_column(name: str) -> Any:
+            count = data.column_names.count(name)
+            if count > 1:
+                raise InputError(f"column {name!r} appears {count} times in the table")
+            return data.column(name)
+
+        return list(data.column_names), arrow_column, data.num_rows
     if isinstance(data, Mapping):
         lengths = {len(np.atleast_1d(np.asarray(v, dtype=object))) for v in data.values()} or {0}
         if len(lengths) > 1:
