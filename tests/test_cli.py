@@ -77,6 +77,14 @@ def test_structural_errors_give_one_message(tmp_path, capsys, reader):
     assert "expected a .csv" in capsys.readouterr().err
 
 
+def test_semicolon_csv(tmp_path, reader):
+    src = tmp_path / "excel.csv"
+    src.write_text("sex;age;weight\n1;100;5.5\n2;200;6.1\n")
+    out = tmp_path / "out.csv"
+    assert cli.main(["classify", str(src), "-o", str(out), "--quiet"]) == 0
+    assert pd.read_csv(out).zwei.notna().all()
+
+
 def test_default_output_name(tmp_path):
     src = tmp_path / "posyandu.csv"
     src.write_text("sex,age,weight\n1,100,5.5\n")

@@ -25,6 +25,14 @@ def _has_pyarrow() -> bool:
     return True
 
 
+def _csv_delimiter(path: Path) -> str:
+    """',' unless the header line has semicolons and no commas (spreadsheets saved with a
+    decimal comma, common in Indonesia and much of Europe, write ';')."""
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        header = fh.readline()
+    return ";" if ";" in header and "," not in header else ","
+
+
 def read_table(path: str | Path) -> Any:
     """A pyarrow Table (pyarrow installed) or a dict of object arrays (standard library)."""
     path = Path(path)
@@ -40,7 +48,7 @@ def read_table(path: str | Path) -> Any:
             return pq.read_table(path)
         if suffix not in (".csv", ".txt", ".tsv"):
             raise InputError(f"{path}: expected a .csv, .tsv or .parquet file")
-        delimiter = "\t" if suffix == ".tsv" else ","
+        delimiter = "\t" if suffix == ".tsv" else _csv_delimiter(path)
         if _has_pyarrow():
             import pyarrow.csv as pacsv
 
