@@ -161,3 +161,33 @@ def test_scalars_broadcast_and_empty_input():
 def test_extreme_but_finite_values_do_not_crash():
     row = one(weight=1e300, lenhei=1e-300)
     assert row["fwei"] == 1  # flagged, not an exception
+
+
+@pytest.mark.parametrize("column, message", [
+    ({1, 2}, "a set has no order"),
+    (frozenset({1, 2}), "a set has no order"),
+    ((s for s in (1, 2)), "a generator or iterator cannot be a column"),
+    (iter([1, 2]), "a generator or iterator cannot be a column"),
+    ({"a": 1, "b": 2}, "a dict cannot be a column"),
+    ({"a": 1, "b": 2}.values(), "dict_values cannot be a column"),
+])
+def test_unordered_arguments_are_a_clear_error(column, message):
+    with pytest.raises(InputError, match=message):
+        zscore.classify(sex=column, age=[100, 200], weight=[5.0, 6.0])
+
+
+def test_unordered_dict_column_is_a_clear_error():
+    with pytest.raises(InputError, match="column 'age': a set has no order"):
+        zscore.classify({"sex": [1, 2], "age": {100, 200}})
+
+
+def test_cells_holding_lists_are_invalid_values():
+    ages = [[100], [200, 300], {"days": 100}, 400]
+    expected = ["age_invalid: zwei"] * 3 + [None]
+    df = pd.DataFrame({"sex": [1, 2, 1, 2], "age": ages, "weight": [5.0, 6.0, 7.0, 8.0]})
+    reasons = zscore.classify(df).reason
+    assert [r if isinstance(r, str) else None for r in reasons] == expected
+    out = zscore.classify(sex=[1, 2, 1, 2], age=ages, weight=[5.0, 6.0, 7.0, 8.0])
+    assert out["reason"].tolist() == expected
+    with pytest.raises(InputError, match="1-dimensional"):  # a table, not a column
+        zscore.classify(sex=[1, 2], age=[[100], [200]], weight=[5.0, 6.0])

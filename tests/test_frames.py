@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -123,3 +126,91 @@ def test_only_supplied_indicators_appear():
     out = zscore.classify(sex=[1], age=[100], headc=[40.0])
     assert {"zhc", "fhc"} <= set(out) and "zwei" not in out and "clenhei" not in out
     assert out["reason"][0] is None
+
+
+def test_arrow_integers_beyond_float_precision_are_values_not_errors():
+    # int64 above 2**53 and uint64 above 2**63 have no exact float64: each row gets the nearest
+    # float, here far out of range, instead of an ArrowInvalid for the whole batch
+    table = pa.table({"sex": [1, 2], "age": pa.array([100, 2**60], pa.int64()),
+                      "weight": pa.array([5, 2**60], pa.int64()),
+                      "headc": pa.array([40, 2**64 - 1], pa.uint64())})
+    out = zscore.classify(table)
+    assert out.column("reason").to_pylist() == [None, "age_out_of_range: zwei zhc"]
+    assert out.column("zwei").to_pylist()[0] == zscore.child(sex=1, age=100, weight=5.0).zwei
+    direct = zscore.classify(sex=[1, 2], age=table.column("age"), weight=table.column("weight"))
+    assert direct["reason"].tolist() == [None, "age_out_of_range: zwei"]
+
+
+def test_non_text_column_names():
+    # pandas and dict columns may be named 0, 1 or ('a', 'b'); arguments name them as text
+    df = pd.DataFrame({0: [1, 2], ("age", "days"): [100, 200], "weight": [5.0, 6.0]})
+    out = zscore.classify(df, sex="0", age="('age', 'days')")
+    expected = zscore.classify(sex=[1, 2], age=[100, 200], weight=[5.0, 6.0])
+    np.testing.assert_array_equal(out.zwei.to_numpy(), expected["zwei"])
+    assert list(out.columns[:3]) == [0, ("age", "days"), "weight"]
+    out = zscore.classify({1: [1, 2], "age": [100, 200], "weight": [5.0, 6.0]}, sex="1")
+    np.testing.assert_array_equal(out["zwei"], expected["zwei"])
+    with pytest.raises(zscore.InputError, match="'1' appears 2 times"):
+        zscore.classify(pd.DataFrame({1: [1], "1": [2], "age": [100]}), sex="1")
+
+
+def test_big_endian_text_codes():
+    expected = zscore.classify(sex=["m", "f"], age=[100, 200], weight=[5.0, 6.0],
+                               lenhei=[58.0, 62.0], measure=["l", "l"])
+    for dtype in (">U1", ">U4"):
+        out = zscore.classify(sex=np.array(["m", "f"], dtype=dtype), age=[100, 200],
+                              weight=[5.0, 6.0], lenhei=[58.0, 62.0],
+                              measure=np.array(["l", "l"], dtype=dtype))
+        np.testing.assert_array_equal(out["zlen"], expected["zlen"])
+        assert out["cmeasure"].tolist() == ["l", "l"]
+
+
+def test_polars_object_column_is_read_value_by_value():
+    df = polars.DataFrame({"sex": [1, 2, 1], "weight": [5.0, 6.0, 7.0],
+                           "age": polars.Series([100, "200", "soon"], dtype=polars.Object)})
+    out = zscore.classify(df)
+    expected = zscore.classify(sex=[1, 2, 1], age=[100, 200, -1], weight=[5.0, 6.0, 7.0])
+    assert_matches(out.get_column("zwei").to_list(), expected["zwei"])
+    assert out.get_column("reason").to_list() == [None, None, "age_invalid: zwei"]
+
+
+@pytest.mark.parametrize("kind", ["polars list", "polars struct", "arrow list", "pandas arrow"])
+def test_nested_columns_are_a_clear_error(kind):
+    ages = [[100], [200]]
+    if kind == "polars list":
+        data = polars.DataFrame({"sex": [1, 2], "age": ages})
+    elif kind == "polars struct":
+        data = polars.DataFrame({"sex": [1, 2], "age": [{"days": 100}, {"days": 200}]})
+    elif kind == "arrow list":
+        data = pa.table({"sex": [1, 2], "age": ages})
+    else:
+        data = pd.DataFrame({"sex": [1, 2], "age": pd.Series(
+            ages, dtype=pd.ArrowDtype(pa.list_(pa.int64())))})
+    with pytest.raises(zscore.InputError, match="column 'age' holds lists or records"):
+        zscore.classify(data)
+    if kind.startswith("polars"):
+        with pytest.raises(zscore.InputError, match="column 'age' holds lists or records"):
+            zscore.classify(sex=[1, 2], age=data.get_column("age"))
+
+
+def test_dict_with_a_single_value_broadcasts():
+    data = {"sex": 2, "age": [100, 200, 300], "weight": [5.0, 6.0, 7.0], "measure": "l",
+            "lenhei": np.array([58.0, 62.0, 65.0])}
+    out = zscore.classify(data)
+    expected = zscore.classify(sex=2, age=[100, 200, 300], weight=[5.0, 6.0, 7.0], measure="l",
+                               lenhei=[58.0, 62.0, 65.0])
+    for col in ("zwei", "zlen", "zwfl", "csex"):
+        np.testing.assert_array_equal(out[col], expected[col])
+    assert out["sex"] == 2  # the caller's value, untouched
+    assert zscore.classify({"sex": 1, "age": 100, "weight": 5.0})["zwei"].shape == (1,)
+
+
+def test_pandas_is_not_imported_for_arrays():
+    # pandas is an optional extra: a call without pandas objects must not load it (a cold
+    # import costs a few tenths of a second), text lists included
+    code = ("import sys, zscore; zscore.classify(sex=['m', 'female', None], age=[100, 200, 300],"
+            " weight=['5.1', 6, 'x'], measure=['l', 'lying', 'h']);"
+            " print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

@@ -9,8 +9,10 @@ representation (nullable integers, categoricals) without copying the numbers.
 
 from __future__ import annotations
 
+import sys
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,38 +41,109 @@ def _module(obj: Any) -> str:
     return type(obj).__module__.split(".")[0]
 
 
+def _by_text(keys: Iterable[Any]) -> tuple[list[str], dict[str, list[Any]]]:
+    """Column names as text, and the original key(s) behind each text (pandas and dict
+    columns may be named 0, 1 or ('a', 'b'); arguments name them as text)."""
+    names: list[str] = []
+    keys_of: dict[str, list[Any]] = {}
+    for key in keys:
+        names.append(str(key))
+        keys_of.setdefault(names[-1], []).append(key)
+    return names, keys_of
+
+
+def _one_key(keys_of: Mapping[str, list[Any]], name: str) -> Any:
+    keys = keys_of[name]
+    if len(keys) > 1:  # e.g. 1 and "1"
+        raise InputError(f"column {name!r} appears {len(keys)} times in the table")
+    return keys[0]
+
+
+def _nested_error(name: Any, typ: Any) -> InputError:
+    where = f"column {str(name)!r}" if name is not None else "a column"
+    return InputError(f"{where} holds lists or records ({typ}), not one value per row")
+
+
 def table_columns(data: Any) -> tuple[list[str], Callable[[str], Any], int]:
-    """Names, a column getter and the row count of a supported table."""
+    """Names (as text), a column getter taking such a name, and the row count of a supported
+    table."""
     mod = _module(data)
     if mod == "pandas" and hasattr(data, "columns") and hasattr(data, "index"):
+        names, keys_of = _by_text(data.columns)
 
         def column(name: str) -> Any:
-            values = data[name]
+            values = data[_one_key(keys_of, name)]
             if values.ndim != 1:  # a repeated column name selects several columns
                 raise InputError(f"column {name!r} appears {values.shape[1]} times in the table")
             return values
 
-        return [str(c) for c in data.columns], column, len(data)
+        return names, column, len(data)
     if mod == "polars" and hasattr(data, "get_column"):
-        return list(data.columns), data.get_column, data.height
+
+        def polars_column(name: str) -> Any:
+            values = data.get_column(name)
+            if values.dtype.is_nested():
+                raise _nested_error(name, values.dtype)
+            return values
+
+        return list(data.columns), polars_column, data.height
     if mod == "pyarrow" and hasattr(data, "column_names"):
+        import pyarrow as pa
 
         def arrow_column(name: str) -> Any:
             count = data.column_names.count(name)
             if count > 1:
                 raise InputError(f"column {name!r} appears {count} times in the table")
-            return data.column(name)
+            values = data.column(name)
+            if pa.types.is_nested(values.type):
+                raise _nested_error(name, values.type)
+            return values
 
         return list(data.column_names), arrow_column, data.num_rows
     if isinstance(data, Mapping):
-        lengths = {len(np.atleast_1d(np.asarray(v, dtype=object))) for v in data.values()} or {0}
+        names, keys_of = _by_text(data)
+        lengths = set()
+        for key, value in data.items():
+            _check_orderable(value, key)
+            size = _length(value)
+            if size is not None:  # else a single value (a number, a code) for every row
+                lengths.add(size)
         if len(lengths) > 1:
             raise InputError(f"the columns of the dict have different lengths: {sorted(lengths)}")
-        return [str(k) for k in data], data.__getitem__, lengths.pop()
+        nrows = lengths.pop() if lengths else (1 if data else 0)
+        return names, lambda name: data[_one_key(keys_of, name)], nrows
     raise InputError(
         f"data must be a pandas or polars DataFrame, a pyarrow Table or a dict of arrays, "
         f"not {type(data).__name__}"
     )
+
+
+def _length(value: Any) -> int | None:
+    """The number of values in a column; None for a single value."""
+    if isinstance(value, str | bytes):
+        return None
+    if isinstance(value, np.ndarray):
+        return len(value) if value.ndim else None
+    try:
+        return len(value)
+    except TypeError:
+        return None
+
+
+def _check_orderable(values: Any, name: Any = None) -> None:
+    """Refuse a set, a dict or a generator as a column: their values cannot be matched to rows
+    (a set has no order; a generator has no length and can be read only once)."""
+    if isinstance(values, np.ndarray | list | tuple | str):
+        return
+    where = f"column {str(name)!r}: " if name is not None else ""
+    if isinstance(values, AbstractSet):
+        raise InputError(f"{where}a set has no order, so its values cannot be matched to rows; "
+                         "give a list or an array")
+    if isinstance(values, Iterator):
+        raise InputError(f"{where}a generator or iterator cannot be a column (it has no length "
+                         "and can be read only once); give a list or an array")
+    if isinstance(values, Mapping):
+        raise InputError(f"{where}a dict cannot be a column; give a list or an array")
 
 
 @dataclass(frozen=True)
@@ -99,7 +172,53 @@ def _factorize_arrow(values: Any) -> Factorized:
     return Factorized(codes, values.dictionary.to_pylist())
 
 
+def _single_values(uniques: list) -> list:
+    """Distinct values with any list, dict or other collection in a cell replaced by its text:
+    such a cell is an invalid value for its row, and its text says what it held."""
+    return [str(u) if isinstance(u, Iterable) and not isinstance(u, str | bytes) else u
+            for u in uniques]
+
+
+def _factorize_objects(items: list) -> Factorized:
+    """Codes into the distinct values of a list of Python objects, in order of appearance; an
+    unhashable value (a list in a cell) is a distinct value of its own."""
+    seen: dict[Any, int] = {}
+    try:
+        codes = np.fromiter((seen.setdefault(v, len(seen)) for v in items), dtype=np.int64,
+                            count=len(items))
+        return Factorized(codes, _single_values(list(seen)))
+    except TypeError:
+        pass
+    seen = {}
+    uniques: list = []
+    codes = np.empty(len(items), dtype=np.int64)
+    for i, v in enumerate(items):
+        try:
+            codes[i] = seen[v]
+        except KeyError:
+            codes[i] = seen[v] = len(uniques)
+            uniques.append(v)
+        except TypeError:
+            codes[i] = len(uniques)
+            uniques.append(v)
+    return Factorized(codes, _single_values(uniques))
+
+
+def _factorize_pandas(values: Any) -> Factorized:
+    """pandas' hash table (several times faster than a Python loop) for a pandas column or an
+    object array; a column holding unhashable values (lists) goes value by value."""
+    import pandas as pd
+
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values
+        return _factorize_objects(np.asarray(values, dtype=object).tolist())
+    return Factorized(codes.astype(np.int64, copy=False), _single_values(list(uniques)))
+
+
 def _factorize_numpy(values: np.ndarray) -> Factorized:
+    if values.dtype.kind == "U" and not values.dtype.isnative:
+        values = values.astype(values.dtype.newbyteorder("="))  # big-endian text ('>U1')
     if values.dtype.kind == "U" and values.dtype.itemsize == 4 and values.size:
         # one-character codes ("l"/"h", "y"/"n", "m"/"f"): the character is its own code
         points = values.view(np.uint32)
@@ -107,26 +226,33 @@ def _factorize_numpy(values: np.ndarray) -> Factorized:
         index = np.zeros(int(seen[-1]) + 1, dtype=np.int64)
         index[seen] = np.arange(seen.size)
         return Factorized(index[points], [chr(p) if p else "" for p in seen])
-    if values.dtype.kind in "US":
-        values = values.astype(object)
-    try:
-        import pandas as pd
-    except ImportError:
-        lookup: dict[Any, int] = {}
-        uniques: list = []
-        codes = np.empty(values.size, dtype=np.int64)
-        for i, v in enumerate(values.tolist()):
-            try:
-                codes[i] = lookup[v]
-            except KeyError:
-                codes[i] = lookup[v] = len(uniques)
-                uniques.append(v)
-            except TypeError:  # unhashable: its own value
-                codes[i] = len(uniques)
-                uniques.append(v)
-        return Factorized(codes, uniques)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return Factorized(codes.astype(np.int64, copy=False), list(uniques))
+    if values.dtype.kind == "O" and sys.modules.get("pandas") is not None:
+        return _factorize_pandas(values)  # pandas only when the caller has already loaded it
+    return _factorize_objects(values.tolist())
+
+
+def _arrow_floats(values: Any) -> np.ndarray:
+    """A pyarrow numeric array as float64, nulls as NaN. The cast is unsafe on purpose: an
+    integer beyond 2**53 (or a uint64) becomes the nearest float, a huge and so out-of-range
+    value for its row, instead of an exception for the whole batch."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.cast(values, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+
+
+def _is_arrow_number(typ: Any) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ)
+
+
+def _object_array(items: list) -> np.ndarray:
+    """A 1-d object array holding ``items`` as they are (np.asarray would turn a list of
+    equal-length lists into a 2-d array)."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def column_values(values: Any) -> np.ndarray | Factorized:
@@ -141,27 +267,45 @@ def column_values(values: Any) -> np.ndarray | Factorized:
             return values.to_numpy()  # numpy-backed numbers: no copy, NaN already missing
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
             return values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable / arrow
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        return Factorized(codes.astype(np.int64, copy=False), list(uniques))
+        arrow_type = getattr(dtype, "pyarrow_dtype", None)
+        if arrow_type is not None:
+            import pyarrow as pa
+
+            if pa.types.is_nested(arrow_type):
+                raise _nested_error(getattr(values, "name", None), arrow_type)
+        return _factorize_pandas(values)
     if mod == "polars":
-        if values.dtype.is_numeric():
+        dtype = values.dtype
+        if dtype.is_numeric():
             return values.cast(float).to_numpy()
+        if dtype.is_nested():
+            raise _nested_error(values.name, dtype)
+        if dtype.is_object():  # Python objects: read value by value, as pandas object columns
+            return _factorize_numpy(_object_array(values.to_list()))
         return _factorize_arrow(values.to_arrow())
     if mod == "pyarrow":
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        typ = values.type
-        if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
-            return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        if _is_arrow_number(values.type):
+            return _arrow_floats(values)
+        if pa.types.is_nested(values.type):
+            raise _nested_error(None, values.type)
         return _factorize_arrow(values)
-    arr = np.asarray(values)
+    _check_orderable(values)
+    try:
+        arr = np.asarray(values)
+    except ValueError:  # a ragged list of lists
+        arr = _object_array(list(values))
     if arr.ndim > 1:
         raise InputError(f"expected a 1-dimensional column, got shape {arr.shape}")
     if arr.dtype.kind in "fiu":
         return arr
     if arr.ndim == 0:
-        return Factorized(np.zeros((), dtype=np.int64), [arr.item()])
+        value = arr.item()
+        if isinstance(value, Iterable) and not isinstance(value, str | bytes):
+            raise InputError(f"a {type(value).__name__} cannot be a column; give a list or an "
+                             "array")
+        return Factorized(np.zeros((), dtype=np.int64), [value])
     return _factorize_numpy(arr.astype(object) if arr.dtype.kind == "b" else arr)
 
 
@@ -182,15 +326,11 @@ def to_numpy(values: Any) -> np.ndarray:
     if mod == "polars":
         if values.dtype.is_numeric():
             return values.cast(float).to_numpy()
-        return np.asarray(values.to_list(), dtype=object)
+        return _object_array(values.to_list())
     if mod == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        typ = values.type
-        if pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
-            return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
-        return np.asarray(values.to_pylist(), dtype=object)
+        if _is_arrow_number(values.type):
+            return _arrow_floats(values)
+        return _object_array(values.to_pylist())
     arr = np.asarray(values)
     if arr.ndim > 1:
         raise InputError(f"expected a 1-dimensional column, got shape {arr.shape}")
