@@ -99,12 +99,12 @@ def preallocated_kernel(inp):
     """The parallel kernel alone, called again on arrays it has already written: the ceiling
     for a whole call. Its arguments are captured from one compute() call."""
     captured = {}
-    real = _kernels.classify_2006
-    _kernels.classify_2006 = lambda *args: captured.setdefault("args", args)
+    real = _kernels.score_parallel
+    _kernels.score_parallel = lambda *args: captured.setdefault("args", args)
     try:
         batch.compute(inp, age_unit="days", precision="who", scheme=rules.CATEGORIES_WHO)
     finally:
-        _kernels.classify_2006 = real
+        _kernels.score_parallel = real
     return lambda: real(*captured["args"])
 
 

@@ -33,9 +33,14 @@ def test_child_equals_batch():
 
 
 def test_child_reasons_and_attributes():
-    r = zscore.child(sex="f", age=2000, weight=15.0, lenhei=100.0, measure="h", oedema="n")
+    kw = dict(sex="f", age=2000, weight=15.0, lenhei=100.0, measure="h", oedema="n")
+    r = zscore.child(**kw, standard="2006")
+    assert r.standard == "2006"
     assert r.zwei is None and r.reasons["zwei"] == "age_out_of_range"
     assert r.zwfl is None and r.reasons["zwfl"] == "age_out_of_range"
+    r = zscore.child(**kw)  # 65.7 months: the 2007 reference, which has no weight-for-height
+    assert r.standard == "2007" and r.zwei is not None and r.thinness == "normal"
+    assert r.zwfl is None and r.reasons == {"zwfl": "age_out_of_range"}
     r = zscore.child(sex="f", age=None, weight=9.0, lenhei=75.0, measure="l")
     assert r.zwfl is not None and r.reasons == {"zlen": "age_missing", "zwei": "age_missing",
                                                   "zbmi": "age_missing"}
@@ -51,6 +56,15 @@ def test_child_is_immutable_and_prints():
         r.z["zlen"] = 0.0
     text = str(r)
     assert "length/height-for-age" in text and "oedema" in text
+
+
+def test_child_pickles():
+    import pickle
+    r = zscore.child(sex=1, age=365, weight=9.6, lenhei=75.7, measure="l", oedema="y")
+    back = pickle.loads(pickle.dumps(r))
+    assert back == r and back.reasons == r.reasons and back.zlen == r.zlen
+    with pytest.raises(TypeError):
+        back.z["zlen"] = 0.0
 
 
 def test_child_months_and_labels():

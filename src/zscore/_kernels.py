@@ -37,6 +37,8 @@ R_LENHEI_OUT_OF_RANGE = 13
 R_MEASUREMENT_MISSING = 14
 R_MEASUREMENT_INVALID = 15
 
+# standard= modes (zscore.rules.STANDARDS order).
+STANDARD_AUTO, STANDARD_2006, STANDARD_2007 = 0, 1, 2
 # Indicator positions (must equal zscore.rules.INDICATORS_2006 order).
 I_LEN, I_WEI, I_WFL, I_BMI, I_HC, I_AC, I_TS, I_SS = 0, 1, 2, 3, 4, 5, 6, 7
 #: Rows per parallel work item: large enough that calling the row loop costs nothing,
@@ -171,15 +173,15 @@ def lerp(lo, up, d):
 
 
 @njit(cache=True, error_model="numpy")
-def rows_2006(
+def score_rows(
     start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, lenhei_tables,
+    day_tables, lenhei_tables, month_tables, mode,
     slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_cuts, cat_closed_up, cat_ncut, cat_lut, who_round,
-    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
-    """Rows start..stop-1 of the 0-5 year computation (see classify_2006 for the arguments).
-    Called directly for a handful of rows (one child), where threads cost more than they save."""
+    """Rows start..stop-1 (see score_parallel for the arguments). Called directly for a handful
+    of rows (one child), where threads cost more than they save."""
     days_per_month = constants[0]
     max_months = constants[1]
     max_days = constants[2]
@@ -188,10 +190,12 @@ def rows_2006(
     adjust_cm = constants[5]
     wfl_switch_cm = constants[6]
     wfl_lo, wfl_hi, wfh_lo, wfh_hi = constants[7], constants[8], constants[9], constants[10]
+    min_months_2007, max_months_2007, max_months_wfa = constants[11], constants[12], constants[13]
     have_len = lenhei.shape[0] > 0
     have_wei = weight.shape[0] > 0
     have_other = other.shape[1] > 0
     ncat = cat_slot.shape[0]
+    ncol = out_cat.shape[0]
     nactive = slot_indicator.shape[0]
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
@@ -203,14 +207,14 @@ def rows_2006(
             r_sex = R_SEX_MISSING
         elif sx < 0:
             r_sex = R_SEX_INVALID
-        # --- age: rounded whole day for lookups, unrounded months for the < 60 / < 9 rules
+        # --- age: rounded whole day for 0-5 y lookups, unrounded months for the rest
         a = age[i]
         r_age = R_OK
         day = -1.0
         months = math.nan
         if a != a:
             r_age = R_AGE_MISSING
-        elif not (a >= 0.0 and a < math.inf):
+        elif not (a >= 0.0):  # negative (or unparseable text, -inf); +inf is merely too old
             r_age = R_AGE_INVALID
         else:
             if age_is_months:
@@ -220,7 +224,14 @@ def rows_2006(
                 months = a / days_per_month
                 day = round_half_up(a)
         has_age = r_age == R_OK
-        in_age_range = has_age and months < max_months and day <= max_days
+        # --- the standard: WHO 2006 (0-5 y) or the 2007 reference (5-19 y)
+        new = mode == STANDARD_2007 or (
+            mode == STANDARD_AUTO and has_age and months >= min_months_2007)
+        out_std[i] = 1 if new else 0
+        if new:
+            in_age_range = has_age and months >= min_months_2007 and months <= max_months_2007
+        else:
+            in_age_range = has_age and months < max_months and day <= max_days
         # --- oedema
         oe = oedema[i]
         r_oedema = R_OK
@@ -228,7 +239,7 @@ def rows_2006(
             r_oedema = R_OEDEMA
         elif oe < 0:
             r_oedema = R_OEDEMA_INVALID
-        # --- length/height: position, standing under 9 months, +-0.7 cm
+        # --- length/height: 0-5 y position rules and +-0.7 cm; 5-19 y standing height as given
         r_len = R_OK
         clh = math.nan
         cm = 0
@@ -236,18 +247,24 @@ def rows_2006(
             lh = lenhei[i]
             cm = measure[i]
             c9 = 0
-            if cm == 2 and has_age and months < standing_min_months:
-                cm = 0
-                c9 = 1
             r_len = measurement_reason(lh, R_LENHEI_MISSING, R_LENHEI_INVALID)
-            if r_len == R_OK and cm < 0:
-                r_len = R_MEASURE_INVALID
-            if r_len == R_OK:
-                clh = lh
-                if has_age and day < switch_day and cm == 2:
-                    clh = lh + adjust_cm
-                elif has_age and day >= switch_day and cm == 1:
-                    clh = lh - adjust_cm
+            if new:
+                if r_len == R_OK:
+                    clh = lh
+            else:
+                if cm == 2 and has_age and months < standing_min_months:
+                    cm = 0
+                    c9 = 1
+                if r_len == R_OK and cm < 0:
+                    r_len = R_MEASURE_INVALID
+                if r_len == R_OK:
+                    clh = lh
+                    if has_age and day < switch_day and cm == 2:
+                        clh = lh + adjust_cm
+                    elif has_age and day >= switch_day and cm == 1:
+                        clh = lh - adjust_cm
+                    if not (clh > 0.0):  # a length under 0.7 cm lying from 2 years
+                        r_len = R_LENHEI_INVALID
             out_clenhei[i] = clh
             out_cmeasure[i] = max(cm, 0)
             out_c9mo[i] = c9
@@ -270,43 +287,63 @@ def rows_2006(
             if r_base == R_OK and not in_age_range:
                 r_base = R_AGE_OUT_OF_RANGE
         sxi = max(int(sx) - 1, 0)
-        di = int(day) if in_age_range else 0
+        # table rows: whole day (2006) or the two whole months around the age (2007)
+        di = 0
+        mlo = 0
+        mup = 0
+        dm = 0.0
+        if in_age_range:
+            if new:
+                mlo = int(math.trunc(months))
+                mup = int(math.trunc(months + 1.0))
+                dm = months - mlo
+            else:
+                di = int(day)
         # Each z-score, unrounded, straight into out_z (no helper takes an array: numba would
         # reference-count it on every call); the reason codes packed 5 bits per indicator.
         key = np.int64(0)
-        sl = slot[I_LEN]
-        if sl >= 0:  # length/height-for-age; anthro treats an adjusted value <= 0 as missing
-            r = r_base
-            if r == R_OK:
-                r = r_len
-                if r == R_OK and not (clh > 0.0):
-                    r = R_LENHEI_INVALID
-            z = math.nan
-            if r == R_OK:
-                z = lms_z(clh, day_tables[0, sxi, di, 0], day_tables[0, sxi, di, 1],
-                          day_tables[0, sxi, di, 2])
-            out_z[sl, i] = z
-            key |= np.int64(r) << np.int64(5 * I_LEN)
-        for k in (I_WEI, I_BMI):  # weight- and BMI-for-age: missing with oedema
+        for k in (I_LEN, I_WEI, I_BMI):  # the age-based indicators both standards have
             sl = slot[k]
             if sl < 0:
                 continue
             r = r_base
-            if r == R_OK:
-                r = r_oedema
-            if r == R_OK:
-                r = r_wei if k == I_WEI else r_bmi_input
+            if k == I_LEN:
+                y = clh
+                if r == R_OK:
+                    r = r_len
+            else:  # weight- and BMI-for-age: missing with oedema
+                y = w if k == I_WEI else bmi
+                if r == R_OK and new and k == I_WEI and months > max_months_wfa:
+                    r = R_AGE_OUT_OF_RANGE
+                if r == R_OK:
+                    r = r_oedema
+                if r == R_OK:
+                    r = r_wei if k == I_WEI else r_bmi_input
             z = math.nan
             if r == R_OK:
-                t = DAY_TABLE_OF[k]
-                z = restricted_z(w if k == I_WEI else bmi, day_tables[t, sxi, di, 0],
-                                 day_tables[t, sxi, di, 1], day_tables[t, sxi, di, 2])
+                if new:
+                    t = 0 if k == I_LEN else (1 if k == I_WEI else 2)
+                    l = month_tables[t, sxi, mlo, 0]
+                    m = month_tables[t, sxi, mlo, 1]
+                    s = month_tables[t, sxi, mlo, 2]
+                    if dm > 0.0:  # anthroplus: linear in age between whole months
+                        l = lerp(l, month_tables[t, sxi, mup, 0], dm)
+                        m = lerp(m, month_tables[t, sxi, mup, 1], dm)
+                        s = lerp(s, month_tables[t, sxi, mup, 2], dm)
+                else:
+                    t = DAY_TABLE_OF[k]
+                    l = day_tables[t, sxi, di, 0]
+                    m = day_tables[t, sxi, di, 1]
+                    s = day_tables[t, sxi, di, 2]
+                z = lms_z(y, l, m, s) if k == I_LEN else restricted_z(y, l, m, s)
             out_z[sl, i] = z
             key |= np.int64(r) << np.int64(5 * k)
         sl = slot[I_WFL]
         if sl >= 0:  # weight-for-length/height: age only when present (else by position)
             r = r_sex
             if r == R_OK and has_age and not in_age_range:
+                r = R_AGE_OUT_OF_RANGE
+            if r == R_OK and new:  # the 2007 reference has no weight-for-height
                 r = R_AGE_OUT_OF_RANGE
             if r == R_OK:
                 r = r_oedema
@@ -348,7 +385,7 @@ def rows_2006(
                 if sl < 0:
                     continue
                 r = r_base
-                if r == R_OK and day < min_day[k]:
+                if r == R_OK and (new or day < min_day[k]):
                     r = R_AGE_OUT_OF_RANGE
                 z = math.nan
                 if r == R_OK:
@@ -371,7 +408,12 @@ def rows_2006(
                 out_z[sl, i] = z
             k = slot_indicator[sl]
             out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
+        for c in range(ncol):  # a column without a rule for this row's standard stays missing
+            out_cat[c, i] = -1
+        std_bit = 2 if new else 1
         for c in range(ncat):
+            if (cat_std[c] & std_bit) == 0:
+                continue
             sl = cat_slot[c]
             z = out_z[sl, i]
             code = -1
@@ -380,41 +422,48 @@ def rows_2006(
                 if who_round and abs(h) < HUNDREDTHS - 1:
                     code = cat_lut[c, int(round(h)) + HUNDREDTHS - 1]
                 else:
-                    code = 0
-                    for j in range(cat_ncut[c]):  # branch-free count: z is random
-                        b = cat_cuts[c, j]
-                        code += np.int64((z > b) | ((z == b) & cat_closed_up[c, j]))
-            out_cat[c, i] = code
+                    j = 0
+                    for b in range(cat_ncut[c]):  # branch-free count: z is random
+                        cut = cat_cuts[c, b]
+                        j += np.int64((z > cut) | ((z == cut) & cat_closed_up[c, b]))
+                    code = cat_remap[c, j]
+            out_cat[cat_col[c], i] = code
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def classify_2006(
+def score_parallel(
     sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, lenhei_tables,
+    day_tables, lenhei_tables, month_tables, mode,
     slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_cuts, cat_closed_up, cat_ncut, cat_lut, who_round,
-    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
-    """Compute every active 0-5 year indicator for every row, in parallel.
+    """Compute every active indicator for every row, in parallel blocks of rows.
 
     other: float64[4, n] (headc, armc, triskin, subskin) or [4, 0]; day_tables: float64[7, 2,
-    1827, 3]; lenhei_tables: float64[2 (length, height), 2, 651, 3]; slot[k] is the row of
-    out_z/out_f for indicator k, or -1 when it is not computed, slot_indicator the inverse;
-    cat_lut[c, k + HUNDREDTHS - 1] the class of z = k/100 for category c; constants: float64
-    array (days per month, max age months, max age days, length/height switch day, 9-month rule,
-    adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high).
+    1827, 3]; lenhei_tables: float64[2 (length, height), 2, 651, 3]; month_tables: float64[3
+    (height, weight, BMI), 2, 230, 3]; mode: STANDARD_AUTO, STANDARD_2006 or STANDARD_2007;
+    slot[k] is the row of out_z/out_f for indicator k, or -1 when it is not computed,
+    slot_indicator the inverse. Category rule c reads slot cat_slot[c], applies to the rows whose
+    standard bit (1 = 2006, 2 = 2007) is in cat_std[c] and writes row cat_col[c] of out_cat; its
+    class j (count of boundaries passed) is written as cat_remap[c, j], and cat_lut[c, k +
+    HUNDREDTHS - 1] is that code for z = k/100. constants: float64 array (days per month, max age
+    months, max age days, length/height switch day, 9-month rule, adjustment cm, WFL/WFH switch
+    cm, WFL low, WFL high, WFH low, WFH high, 2007 first month, 2007 last month, 2007 last month of
+    weight-for-age). out_std: 0 where the row used the 2006 standards, 1 the 2007 reference.
     """
     n = sex.shape[0]
     nblocks = (n + BLOCK - 1) // BLOCK
     for b in prange(nblocks):
-        rows_2006(
+        score_rows(
             b * BLOCK, min(n, (b + 1) * BLOCK), sex, age, age_is_months, weight, lenhei, measure,
-            oedema, other, day_tables, lenhei_tables,
+            oedema, other, day_tables, lenhei_tables, month_tables, mode,
             slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-            cat_slot, cat_cuts, cat_closed_up, cat_ncut, cat_lut, who_round,
-            out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+            cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
+            who_round,
+            out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason,
+            out_cat,
         )
-
 
 
 @njit(cache=True, error_model="numpy")

@@ -40,6 +40,7 @@ class ChildResult:
     """
 
     csex: int | None
+    standard: str
     clenhei: float | None
     cmeasure: str | None
     c9mo_flag: int | None
@@ -48,6 +49,14 @@ class ChildResult:
     flags: Mapping[str, int | None] = field(default_factory=dict)
     categories: Mapping[str, str | None] = field(default_factory=dict)
     reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple:
+        # the mappings are read-only views (MappingProxyType), which do not pickle: pickle plain
+        # dicts and rebuild the views
+        fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for part in ("z", "flags", "categories", "reasons"):
+            fields[part] = dict(fields[part])
+        return _rebuild, (fields,)
 
     def __getattr__(self, name: str) -> Any:
         for part in ("z", "flags", "categories"):
@@ -71,6 +80,12 @@ class ChildResult:
         return "\n".join(lines)
 
 
+def _rebuild(fields: dict) -> ChildResult:
+    for part in ("z", "flags", "categories", "reasons"):
+        fields[part] = MappingProxyType(fields[part])
+    return ChildResult(**fields)
+
+
 def child(
     sex: Any,
     age: Any = None,
@@ -86,8 +101,9 @@ def child(
     subskin: Any = None,
     precision: str = "who",
     labels: str | Sequence[rules.Category] = "who",
+    standard: str = "auto",
 ) -> ChildResult:
-    """z-scores of one child (0-5 years), as :func:`zscore.classify` computes them.
+    """z-scores of one child (0-19 years), as :func:`zscore.classify` computes them.
 
     Arguments are single values with the meanings and units of :func:`zscore.classify`; a
     measurement left as None is not scored. Bad values never raise: the z-score is None and
@@ -100,7 +116,7 @@ def child(
     >>> r.zlen, r.stunting, dict(r.reasons)
     (-2.15, 'stunted', {})
     """
-    check_options(precision, age_unit)
+    standard = check_options(precision, age_unit, standard)
     scheme = category_scheme(labels)
     values = dict(weight=weight, lenhei=lenhei, headc=headc, armc=armc, triskin=triskin,
                   subskin=subskin)
@@ -116,7 +132,8 @@ def child(
         measurements={m: np.array([_parse_number(values[m])]) for m in MEASUREMENTS
                       if values[m] is not None},
     )
-    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, parallel=False)
+    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, standard=standard,
+                  parallel=False)
 
     def num(a: np.ndarray) -> float | None:
         value = a.tolist()  # one conversion to Python numbers, not one per element
@@ -125,13 +142,14 @@ def child(
     zs, fs, cs = raw.z[:, 0].tolist(), raw.f[:, 0].tolist(), raw.cat[:, 0].tolist()
     z = {"z" + name: (v if v == v else None) for name, v in zip(raw.active, zs, strict=True)}
     flags = {"f" + name: (f if f >= 0 else None) for name, f in zip(raw.active, fs, strict=True)}
-    cats = {c.column: (c.labels[k] if k >= 0 else None)
-            for c, k in zip(raw.categories, cs, strict=True)}
+    cats = {column: (labels[k] if k >= 0 else None)
+            for (column, labels), k in zip(raw.cat_columns, cs, strict=True)}
     has_len = raw.clenhei.size > 0
     sex_code = int(inp.sex[0])
     measure_code = int(raw.cmeasure[0]) if has_len else 0
     return ChildResult(
         csex=sex_code if sex_code > 0 else None,
+        standard=rules.STANDARD_LABELS[int(raw.standard[0])],
         clenhei=num(raw.clenhei),
         cmeasure=("l", "h")[measure_code - 1] if measure_code > 0 else None,
         c9mo_flag=int(raw.c9mo[0]) if has_len else None,

@@ -175,6 +175,7 @@ _CONSTANTS = np.array([
     rules.DAYS_PER_MONTH, rules.MAX_AGE_MONTHS_2006, rules.MAX_AGE_DAYS_2006,
     rules.LENGTH_HEIGHT_SWITCH_DAY, rules.STANDING_MIN_AGE_MONTHS, rules.LENHEI_ADJUSTMENT_CM,
     rules.WFL_WFH_SWITCH_CM, *rules.WFL_RANGE_CM, *rules.WFH_RANGE_CM,
+    rules.MIN_AGE_MONTHS_2007, rules.MAX_AGE_MONTHS_2007, rules.MAX_AGE_MONTHS_WFA_2007,
 ], dtype=np.float64)
 _FLAG_LOW = np.array([i.flag_low for i in rules.INDICATORS_2006])
 _FLAG_HIGH = np.array([i.flag_high for i in rules.INDICATORS_2006])
@@ -185,9 +186,13 @@ _NEEDS = {"len": ("lenhei",), "wei": ("weight",), "wfl": ("weight", "lenhei"),
           "ss": ("subskin",)}
 
 
+#: Output columns a category rule may not take.
+_RESERVED = {"clenhei", "cmeasure", "c9mo_flag", "cbmi", "csex", "reason", "standard",
+             *("z" + n for n in rules.INDICATOR_NAMES), *("f" + n for n in rules.INDICATOR_NAMES)}
+
+
 def category_scheme(labels: str | Sequence[rules.Category]) -> tuple[rules.Category, ...]:
-    if type(labels) is str and labels in rules.CATEGORY_SCHEMES:
-        return rules.CATEGORY_SCHEMES[labels]
+    """The category rules for ``labels=``: a scheme's name or the user's own rules (checked)."""
     if isinstance(labels, str):
         try:
             return rules.CATEGORY_SCHEMES[labels]
@@ -197,15 +202,50 @@ def category_scheme(labels: str | Sequence[rules.Category]) -> tuple[rules.Categ
     scheme = tuple(labels)
     if not all(isinstance(c, rules.Category) for c in scheme):
         raise InputError("labels must name a scheme or be a sequence of zscore.rules.Category")
+    for c in scheme:
+        _check_category(c)
+    for i, c in enumerate(scheme):
+        for other in scheme[i + 1:]:
+            if other.column == c.column and set(other.standards) & set(c.standards):
+                raise InputError(f"two category rules write column {c.column!r} for the same "
+                                 f"standard ({sorted(set(other.standards) & set(c.standards))})")
     return scheme
 
 
-def check_options(precision: str, age_unit: str) -> None:
+def _check_category(c: rules.Category) -> None:
+    where = f"Category {c.column!r}"
+    if not isinstance(c.column, str) or not c.column or c.column in _RESERVED:
+        raise InputError(f"{where}: the column name clashes with an output column")
+    if c.indicator not in rules.INDICATOR_NAMES:
+        raise InputError(f"{where}: indicator {c.indicator!r} is not one of "
+                         f"{list(rules.INDICATOR_NAMES)}")
+    values = [value for value, _ in c.cuts]
+    if any(not math.isfinite(v) for v in values) or values != sorted(set(values)):
+        raise InputError(f"{where}: cuts must be finite and strictly ascending")
+    if len(c.labels) != len(c.cuts) + 1:
+        raise InputError(f"{where}: {len(c.cuts)} cuts need {len(c.cuts) + 1} labels, "
+                         f"got {len(c.labels)}")
+    if not set(c.condition) <= set(c.labels):
+        raise InputError(f"{where}: condition {c.condition} names labels it does not have")
+    if not c.standards or not set(c.standards) <= set(rules.STANDARD_LABELS):
+        raise InputError(f"{where}: standards must be among {list(rules.STANDARD_LABELS)}")
+    if c.indicator not in rules.INDICATORS_2007 and "2007" in c.standards \
+            and "2006" not in c.standards:
+        raise InputError(f"{where}: the 2007 reference has no z{c.indicator}")
+
+
+def check_options(precision: str, age_unit: str, standard: Any = "auto") -> str:
+    """Check the options; returns ``standard`` as text (2007 and "2007" are the same)."""
+    standard = str(standard)
+    if standard not in rules.STANDARDS:
+        raise InputError(f"standard={standard!r}: choose 'auto' (WHO 2006 under 60 months, the "
+                         "WHO 2007 reference from 60 months), '2006' or '2007'")
     if precision not in PRECISIONS:
         raise InputError(f"precision={precision!r}: choose 'who' (2 decimals, as WHO publishes) "
                          "or 'full'")
     if age_unit not in AGE_UNITS:
         raise InputError(f"age_unit={age_unit!r}: choose 'days' or 'months'")
+    return standard
 
 
 @dataclass
@@ -213,6 +253,7 @@ class Raw:
     """Kernel outputs for n rows (numpy), before they become columns."""
 
     active: tuple[str, ...]  # indicator names computed, WHO order
+    standard: np.ndarray  # int8[n]: 0 WHO 2006, 1 WHO 2007
     clenhei: np.ndarray
     cmeasure: np.ndarray
     c9mo: np.ndarray
@@ -220,81 +261,107 @@ class Raw:
     z: np.ndarray  # float64[len(active), n]
     f: np.ndarray  # int8[len(active), n]
     reason: np.ndarray  # int64[n], 5 bits per indicator in kernel order
-    categories: tuple[rules.Category, ...]
-    cat: np.ndarray  # int8[len(categories), n]
+    cat_columns: tuple[tuple[str, tuple[str, ...]], ...]  # (column, labels) per row of cat
+    cat: np.ndarray  # int8[len(cat_columns), n]: index into the column's labels, -1 missing
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the kernel computes for a set of supplied measurements and a category scheme."""
+    """What the kernel computes for a set of supplied measurements, a standard and a category
+    scheme."""
 
     active: tuple[str, ...]
     slot: np.ndarray
     slot_indicator: np.ndarray
-    categories: tuple[rules.Category, ...]
+    cat_columns: tuple[tuple[str, tuple[str, ...]], ...]
     cat_slot: np.ndarray
+    cat_col: np.ndarray
+    cat_std: np.ndarray
     cat_cuts: np.ndarray
     cat_up: np.ndarray
     cat_n: np.ndarray
-    cat_lut: np.ndarray  # int8[ncat, 2 * HUNDREDTHS - 1]: class of z = k/100, k = -4095..4095
+    cat_remap: np.ndarray  # int8[ncat, max cuts + 1]: a rule's class -> index in its column
+    cat_lut: np.ndarray  # int8[ncat, 2 * HUNDREDTHS - 1]: column code of z = k/100
 
 
-_PLANS: dict[tuple[frozenset[str], int], tuple[tuple[rules.Category, ...], Plan]] = {}
+_PLANS: dict[tuple[frozenset[str], str, int], tuple[tuple[rules.Category, ...], Plan]] = {}
 
 
-def plan(supplied: frozenset[str], scheme: tuple[rules.Category, ...]) -> Plan:
+def plan(supplied: frozenset[str], standard: str, scheme: tuple[rules.Category, ...]) -> Plan:
     """The cached plan (keyed by the scheme's identity: hashing categories costs more than
     building a small plan, and a one-child call should not pay for it)."""
-    key = (supplied, id(scheme))
+    key = (supplied, standard, id(scheme))
     hit = _PLANS.get(key)
     if hit is not None and hit[0] is scheme:
         return hit[1]
     if len(_PLANS) > 256:
         _PLANS.clear()
-    result = _make_plan(supplied, scheme)
+    result = _make_plan(supplied, standard, scheme)
     _PLANS[key] = (scheme, result)
     return result
 
 
-def _make_plan(supplied: frozenset[str], scheme: tuple[rules.Category, ...]) -> Plan:
-    active = tuple(name for name in rules.INDICATOR_NAMES if supplied.issuperset(_NEEDS[name]))
+def _make_plan(supplied: frozenset[str], standard: str,
+               scheme: tuple[rules.Category, ...]) -> Plan:
+    names = rules.INDICATOR_NAMES if standard != "2007" else rules.INDICATORS_2007
+    active = tuple(name for name in names if supplied.issuperset(_NEEDS[name]))
     slot = np.full(len(rules.INDICATOR_NAMES), -1, dtype=np.int64)
     for s, name in enumerate(active):
         slot[rules.INDICATOR_NAMES.index(name)] = s
-    categories = tuple(c for c in scheme if c.indicator in active)
+    wanted = set(rules.STANDARD_LABELS) if standard == "auto" else {standard}
+    categories = tuple(c for c in scheme if c.indicator in active and wanted & set(c.standards))
+    # one output column per distinct name, its labels the union of its rules' labels
+    columns: dict[str, list[str]] = {}
+    for c in categories:
+        labels = columns.setdefault(c.column, [])
+        labels += [lab for lab in c.labels if lab not in labels]
+    cat_columns = tuple((name, tuple(labels)) for name, labels in columns.items())
+    col_names = list(columns)
     ncut = max((len(c.cuts) for c in categories), default=0)
     cat_slot = np.array([slot[rules.INDICATOR_NAMES.index(c.indicator)] for c in categories],
                         dtype=np.int64)
+    cat_col = np.array([col_names.index(c.column) for c in categories], dtype=np.int64)
+    cat_std = np.array([sum(1 << rules.STANDARD_LABELS.index(s) for s in set(c.standards))
+                        for c in categories], dtype=np.int64)
     cat_cuts = np.zeros((len(categories), ncut))
     cat_up = np.zeros((len(categories), ncut), dtype=np.bool_)
     cat_n = np.array([len(c.cuts) for c in categories], dtype=np.int64)
+    cat_remap = np.zeros((len(categories), ncut + 1), dtype=np.int8)
     for j, c in enumerate(categories):
         for k, (value, up) in enumerate(c.cuts):
             cat_cuts[j, k], cat_up[j, k] = value, up
+        union = columns[c.column]
+        cat_remap[j, : len(c.labels)] = [union.index(lab) for lab in c.labels]
     # the class of every 2-decimal z (WHO precision), by the same boundary rule as the kernel
     h = _kernels.HUNDREDTHS
     zs = np.arange(-(h - 1), h) / 100.0
     cat_lut = np.zeros((len(categories), zs.size), dtype=np.int8)
     for j, c in enumerate(categories):
+        classes = np.zeros(zs.size, dtype=np.int64)
         for value, up in c.cuts:
-            cat_lut[j] += (zs > value) | ((zs == value) & up)
+            classes += (zs > value) | ((zs == value) & up)
+        cat_lut[j] = cat_remap[j, classes]
     slot_indicator = np.array([rules.INDICATOR_NAMES.index(name) for name in active],
                               dtype=np.int64)
-    return Plan(active, slot, slot_indicator, categories, cat_slot, cat_cuts, cat_up, cat_n,
-                cat_lut)
+    return Plan(active, slot, slot_indicator, cat_columns, cat_slot, cat_col, cat_std, cat_cuts,
+                cat_up, cat_n, cat_remap, cat_lut)
 
 
-def compute(inp: Inputs, *, age_unit: str, precision: str,
-            scheme: tuple[rules.Category, ...], parallel: bool = True) -> Raw:
+_MODE = {"auto": _kernels.STANDARD_AUTO, "2006": _kernels.STANDARD_2006,
+         "2007": _kernels.STANDARD_2007}
+
+
+def compute(inp: Inputs, *, age_unit: str, precision: str, scheme: tuple[rules.Category, ...],
+            standard: str = "auto", parallel: bool = True) -> Raw:
     n = inp.n
-    p = plan(frozenset(inp.measurements), scheme)
-    active, slot, categories = p.active, p.slot, p.categories
+    p = plan(frozenset(inp.measurements), standard, scheme)
+    active, slot = p.active, p.slot
 
     m = inp.measurements
     has_len = "lenhei" in m
     has_bmi = has_len and "weight" in m
     other = _NO_OTHER
-    if any(name in m for name in MEASUREMENTS[2:]):
+    if standard != "2007" and any(name in m for name in MEASUREMENTS[2:]):
         other = np.zeros((4, n))
         for row, name in enumerate(MEASUREMENTS[2:]):
             if name in m:
@@ -303,6 +370,7 @@ def compute(inp: Inputs, *, age_unit: str, precision: str,
     packed = tables.packed_2006()
     raw = Raw(
         active=active,
+        standard=np.empty(n, dtype=np.int8),
         clenhei=np.empty(n if has_len else 0),
         cmeasure=np.empty(n if has_len else 0, dtype=np.int8),
         c9mo=np.empty(n if has_len else 0, dtype=np.int8),
@@ -310,21 +378,23 @@ def compute(inp: Inputs, *, age_unit: str, precision: str,
         z=np.empty((len(active), n)),
         f=np.empty((len(active), n), dtype=np.int8),
         reason=np.empty(n, dtype=np.int64),
-        categories=categories,
-        cat=np.empty((len(categories), n), dtype=np.int8),
+        cat_columns=p.cat_columns,
+        cat=np.empty((len(p.cat_columns), n), dtype=np.int8),
     )
     args = (
         inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
         inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
-        packed.day_tables, packed.lenhei_tables,
+        packed.day_tables, packed.lenhei_tables, tables.packed_2007(), _MODE[standard],
         slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
-        p.cat_slot, p.cat_cuts, p.cat_up, p.cat_n, p.cat_lut, precision == "who",
-        raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason, raw.cat,
+        p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap, p.cat_lut,
+        precision == "who",
+        raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason,
+        raw.cat,
     )
     if parallel and n >= SMALL:
-        _kernels.classify_2006(*args)
+        _kernels.score_parallel(*args)
     else:
-        _kernels.rows_2006(0, n, *args)
+        _kernels.score_rows(0, n, *args)
     return raw
 
 
@@ -389,10 +459,11 @@ def columns(raw: Raw, inp: Inputs) -> list[Column]:
     out.append(Column("csex", "nullable", csex))
     for s, name in enumerate(raw.active):
         out += [Column("z" + name, "float", raw.z[s]), Column("f" + name, "nullable", raw.f[s])]
-    for j, c in enumerate(raw.categories):
-        out.append(Column(c.column, "category", raw.cat[j], c.labels))
+    for j, (column, labels) in enumerate(raw.cat_columns):
+        out.append(Column(column, "category", raw.cat[j], labels))
     codes, labels = factorize_reasons(raw.reason, raw.active)
     out.append(Column("reason", "category", codes, labels))
+    out.append(Column("standard", "category", raw.standard, rules.STANDARD_LABELS))
     return out
 
 
@@ -412,9 +483,11 @@ def classify(
     subskin: Any = None,
     precision: str = "who",
     labels: str | Sequence[rules.Category] = "who",
+    standard: str = "auto",
 ) -> Any:
-    """WHO z-scores, flags and nutrition status for children 0-5 years (WHO Child Growth
-    Standards 2006), exactly as WHO's R package ``anthro`` computes them.
+    """WHO z-scores, flags and nutrition status, exactly as WHO's R packages compute them:
+    ``anthro`` (WHO Child Growth Standards 2006, 0-5 years) and ``anthroplus`` (WHO Growth
+    Reference 2007, 5-19 years).
 
     Parameters
     ----------
@@ -435,13 +508,18 @@ def classify(
         rounded z. "full": unrounded z, flags and categories from it.
     labels : {"who", "id"} or sequence of zscore.rules.Category
         Category scheme: WHO/UNICEF (English) or Indonesia's Permenkes 2/2020.
+    standard : {"auto", "2006", "2007"}
+        "auto" (default): each row under 60 months (or without an age) is scored with the 2006
+        standards, each row from 60 months with the 2007 reference (``zlen``, ``zwei``,
+        ``zbmi`` then hold anthroplus's ``zhfa``, ``zwfa``, ``zbfa``). "2006" or "2007": one
+        standard for every row, as ``anthro_zscores`` or ``anthroplus_zscores`` would.
 
     Returns
     -------
     The same kind of table with the columns appended (``clenhei cmeasure c9mo_flag cbmi csex``,
-    ``z*``/``f*`` per indicator computed, the category columns and ``reason``), rows untouched.
-    With ``data=None``, a dict of numpy arrays (flags as float32 with NaN for missing,
-    categories as object arrays with None).
+    ``z*``/``f*`` per indicator computed, the category columns, ``reason`` and ``standard``),
+    rows untouched. With ``data=None``, a dict of numpy arrays (flags as float32 with NaN for
+    missing, categories as object arrays with None).
 
     Examples
     --------
@@ -450,11 +528,15 @@ def classify(
     ...                       lenhei=[74.0, 86.2], measure=["l", "h"])
     >>> out["zlen"].tolist(), out["stunting"].tolist()
     ([-1.27, -1.81], ['normal', 'normal'])
+    >>> teen = zscore.classify(sex=["f"], age=[150.5], age_unit="months", weight=[38.0],
+    ...                        lenhei=[146.0])
+    >>> teen["standard"].tolist(), teen["zbmi"].tolist(), teen["thinness"].tolist()
+    (['2007'], [-0.26], ['normal'])
     """
-    check_options(precision, age_unit)
+    standard = check_options(precision, age_unit, standard)
     scheme = category_scheme(labels)
     given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
                  headc=headc, armc=armc, triskin=triskin, subskin=subskin)
     inp = gather_inputs(data, given)
-    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme)
+    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, standard=standard)
     return attach(data, columns(raw, inp))

@@ -35,6 +35,23 @@ WFL_WFH_SWITCH_CM = 87.0
 WFL_RANGE_CM = (45.0, 110.0)
 WFH_RANGE_CM = (65.0, 120.0)
 
+# --- the WHO Growth Reference 2007, 5-19 years (anthroplus:R/zscores.R) ------------------------
+#: First month of the 2007 reference, inclusive; standard="auto" uses it from this unrounded age.
+MIN_AGE_MONTHS_2007 = 60.0
+#: Last month of height- and BMI-for-age, inclusive.
+MAX_AGE_MONTHS_2007 = 228.0
+#: Last month of weight-for-age, inclusive (anthroplus: WFA_UPPER_AGE_LIMIT).
+MAX_AGE_MONTHS_WFA_2007 = 120.0
+
+#: The ``standard=`` choices of zscore.classify: "auto" picks by age, row by row.
+STANDARDS: tuple[str, ...] = ("auto", "2006", "2007")
+#: Labels of the ``standard`` output column, by kernel code (0 = 2006, 1 = 2007).
+STANDARD_LABELS: tuple[str, ...] = ("2006", "2007")
+#: The indicators the 2007 reference has (zlen = anthroplus zhfa, zwei = zwfa, zbmi = zbfa).
+INDICATORS_2007: tuple[str, ...] = ("len", "wei", "bmi")
+#: The 2007 tables the kernel indexes by whole month, in kernel order (len, wei, bmi).
+MONTH_TABLES: tuple[str, ...] = ("hfa_2007", "wfa_2007", "bfa_2007")
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -48,15 +65,19 @@ class Indicator:
     flag_high: float  #: ... or rounded z > flag_high
     min_day: int = 0  #: first valid rounded age in days
     description: str = ""
+    #: the 2007 reference's table for this indicator (5-19 years), "" when it has none; its
+    #: formula and flag rule are the same as for 0-5 years (anthroplus:R/zscores.R)
+    table_2007: str = ""
 
 
 #: The eight indicators of anthro_zscores() in WHO's output order (anthro:R/z-score.R; flag
 #: thresholds from the per-indicator files anthro:R/z-score-*.R).
 INDICATORS_2006: tuple[Indicator, ...] = (
-    Indicator("len", "len_2006", "lenhei", False, -6.0, 6.0, 0, "length/height-for-age"),
-    Indicator("wei", "wei_2006", "weight", True, -6.0, 5.0, 0, "weight-for-age"),
+    Indicator("len", "len_2006", "lenhei", False, -6.0, 6.0, 0, "length/height-for-age",
+              "hfa_2007"),
+    Indicator("wei", "wei_2006", "weight", True, -6.0, 5.0, 0, "weight-for-age", "wfa_2007"),
     Indicator("wfl", "wfl_2006", "weight", True, -5.0, 5.0, 0, "weight-for-length/height"),
-    Indicator("bmi", "bmi_2006", "weight", True, -5.0, 5.0, 0, "BMI-for-age"),
+    Indicator("bmi", "bmi_2006", "weight", True, -5.0, 5.0, 0, "BMI-for-age", "bfa_2007"),
     Indicator("hc", "hc_2006", "headc", False, -5.0, 5.0, 0, "head circumference-for-age"),
     Indicator("ac", "ac_2006", "armc", True, -5.0, 5.0, MIN_AGE_DAYS_ARM_SKIN,
               "arm circumference-for-age"),
@@ -118,6 +139,12 @@ class Category:
     ``cuts`` are the boundaries in ascending order, each ``(value, closed_up)``: when the z-score
     equals ``value`` it belongs to the class above if ``closed_up`` else to the class below.
     ``labels`` has one label per class (``len(cuts) + 1``). Missing or flagged z: no class.
+
+    ``standards`` says for which rows the rule applies: children scored with the WHO 2006
+    standards (0-5 years), the 2007 reference (5-19 years), or both. Several rules may share one
+    ``column`` when their standards differ (WHO's overweight is weight-for-length/height > +2 under
+    5 years and BMI-for-age > +1 from 5 years): the column then holds, per row, the class of the
+    rule for that row's standard.
     """
 
     column: str
@@ -127,35 +154,51 @@ class Category:
     #: the classes that count as having the column's condition (e.g. stunted = moderate +
     #: severe), for summaries; empty when the column names no single condition
     condition: tuple[str, ...] = ()
+    standards: tuple[str, ...] = ("2006", "2007")
 
 
 _LOW = ((-3.0, True), (-2.0, True))  # z < -3 | -3 <= z < -2 | z >= -2
+_UNDER5 = ("2006",)
+_OVER5 = ("2007",)
 
-#: WHO / UNICEF categories for children 0-59 months (WHO/UNICEF 2019 recommendations;
-#: WHO Child Growth Standards). "normal" in each column answers that column's question only.
+#: WHO / UNICEF categories. Children 0-59 months: WHO/UNICEF 2019 recommendations, WHO Child
+#: Growth Standards. 5-19 years: WHO Growth Reference 2007 (de Onis et al. 2007; WHO's
+#: interpretation of BMI-for-age: overweight > +1 SD, obesity > +2 SD, thinness < -2 SD).
+#: WHO defines no underweight or wasting category from 5 years. "normal" in each column answers
+#: that column's question only.
 CATEGORIES_WHO: tuple[Category, ...] = (
     Category("stunting", "len", _LOW, ("severely stunted", "stunted", "normal"),
              ("severely stunted", "stunted")),
     Category("underweight", "wei", _LOW, ("severely underweight", "underweight", "normal"),
-             ("severely underweight", "underweight")),
+             ("severely underweight", "underweight"), _UNDER5),
     Category("wasting", "wfl", _LOW, ("severely wasted", "wasted", "normal"),
-             ("severely wasted", "wasted")),
+             ("severely wasted", "wasted"), _UNDER5),
     Category("overweight", "wfl", ((1.0, False), (2.0, False), (3.0, False)),
              ("normal", "possible risk of overweight", "overweight", "obese"),
-             ("overweight", "obese")),
+             ("overweight", "obese"), _UNDER5),
+    Category("overweight", "bmi", ((1.0, False), (2.0, False)), ("normal", "overweight", "obese"),
+             ("overweight", "obese"), _OVER5),
+    Category("thinness", "bmi", _LOW, ("severe thinness", "thinness", "normal"),
+             ("severe thinness", "thinness"), _OVER5),
 )
 
-#: Indonesia, Permenkes No. 2 of 2020 (Standar Antropometri Anak), children 0-60 months. Weight-
-#: for-length/height has one six-class status there, covering wasting and overweight.
+#: Indonesia, Permenkes No. 2 of 2020 (Standar Antropometri Anak). 0-60 months: weight-for-
+#: length/height has one six-class status there, covering wasting and overweight. 5-18 years:
+#: IMT/U (BMI-for-age), five classes, in the ``thinness`` column. Permenkes gives height-for-age
+#: classes for 0-60 months only; zscore applies the same cut-offs from 5 years (docs/categories.md).
 CATEGORIES_ID: tuple[Category, ...] = (
     Category("stunting", "len", (*_LOW, (3.0, False)),
              ("sangat pendek", "pendek", "normal", "tinggi"), ("sangat pendek", "pendek")),
     Category("underweight", "wei", (*_LOW, (1.0, False)),
              ("berat badan sangat kurang", "berat badan kurang", "berat badan normal",
-              "risiko berat badan lebih"), ("berat badan sangat kurang", "berat badan kurang")),
+              "risiko berat badan lebih"), ("berat badan sangat kurang", "berat badan kurang"),
+             _UNDER5),
     Category("wasting", "wfl", (*_LOW, (1.0, False), (2.0, False), (3.0, False)),
              ("gizi buruk", "gizi kurang", "gizi baik", "berisiko gizi lebih", "gizi lebih",
-              "obesitas"), ("gizi buruk", "gizi kurang")),
+              "obesitas"), ("gizi buruk", "gizi kurang"), _UNDER5),
+    Category("thinness", "bmi", (*_LOW, (1.0, False), (2.0, False)),
+             ("gizi buruk", "gizi kurang", "gizi baik", "gizi lebih", "obesitas"),
+             ("gizi buruk", "gizi kurang"), _OVER5),
 )
 
 CATEGORY_SCHEMES: dict[str, tuple[Category, ...]] = {"who": CATEGORIES_WHO, "id": CATEGORIES_ID}

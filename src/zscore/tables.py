@@ -95,3 +95,19 @@ def packed_2006() -> Packed2006:
     lenhei_tables[0] = wfl
     lenhei_tables[1, :, : wfh.shape[1]] = wfh
     return Packed2006(day_tables, lenhei_tables)
+
+
+#: Rows of the packed 2007 tables: whole months 0 .. 229 (months below 60 hold NaN).
+NMONTHS_2007 = 230
+
+
+@functools.cache
+def packed_2007() -> np.ndarray:
+    """The 5-19 year tables (rules.MONTH_TABLES: height-, weight- and BMI-for-age) as one
+    float64[3, 2, 230, 3] array: table x sex x whole month x (L, M, S). Months without a value
+    (below 60; weight-for-age above 121) hold NaN."""
+    packed = np.full((len(rules.MONTH_TABLES), 2, NMONTHS_2007, 3), np.nan)
+    for t, name in enumerate(rules.MONTH_TABLES):
+        table = load(name)
+        packed[t, :, table.keys.astype(np.int64), :] = table.lms.transpose(1, 0, 2)
+    return packed

@@ -28,7 +28,8 @@ def _ours(cases: pd.DataFrame, precision: str, months: bool) -> pd.DataFrame:
     inputs = cases[["id", "sex", "age_months" if months else "age_days", "weight", "lenhei",
                     "measure", "oedema", "headc", "armc", "triskin", "subskin"]]
     return zscore.classify(inputs, age="age_months" if months else "age_days",
-                           age_unit="months" if months else "days", precision=precision)
+                           age_unit="months" if months else "days", precision=precision,
+                           standard="2006")
 
 
 def _check_z_and_flags(cases, expected, ours, suffix, atol):
@@ -96,3 +97,19 @@ def test_negative_age_is_a_missing_age_with_a_reason():
     for label in ours.reason[negative]:
         assert "age_invalid: zlen zwei zbmi zhc zac zts zss" in label
 
+
+
+def test_auto_standard_scores_under_five_as_anthro():
+    """standard="auto" (the default) gives anthro's answers to every row under 60 months (and
+    rows without an age), and moves the older rows to the 2007 reference."""
+    cases = _cases()
+    inputs = cases[["sex", "age_days", "weight", "lenhei", "measure", "oedema"]]
+    auto = zscore.classify(inputs, age="age_days")
+    only = zscore.classify(inputs, age="age_days", standard="2006")
+    older = (cases.age_days / 30.4375 >= 60).to_numpy()
+    assert older.any() and (~older).sum() > 1_500
+    assert (auto.standard.astype(str).to_numpy() == np.where(older, "2007", "2006")).all()
+    for col in ("zlen", "zwei", "zwfl", "zbmi", "clenhei", "cbmi", "stunting", "wasting"):
+        a, b = auto[col][~older], only[col][~older]
+        assert a.astype(object).fillna(-99).tolist() == b.astype(object).fillna(-99).tolist(), col
+    assert auto.zwfl[older].isna().all()
