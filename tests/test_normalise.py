@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+import zscore
 from zscore import rules
 from zscore.classify import as_code, as_float
 from zscore.frames import Factorized, column_values
@@ -77,3 +78,47 @@ def test_one_character_text_arrays_take_the_fast_path():
     assert as_code(column_values(np.array(["é", "m"])), rules.SEX_CODES, 0, -1).tolist() == [-1, 1]
     longer = np.array(["male", "f", ""])
     assert as_code(column_values(longer), rules.SEX_CODES, 0, -1).tolist() == [-1, 2, 0]
+
+
+def test_durations_are_ages():
+    """visit date minus birth date (numpy, pandas, polars, pyarrow durations) is an age, in the
+    call's unit; NaT is a missing age."""
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+    dob = pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01"])
+    dov = pd.to_datetime(["2021-02-04", "2021-06-15", None])
+    df = pd.DataFrame({"sex": [1, 2, 1], "age": dov - dob, "lenhei": [75.0, 76.0, 77.0]})
+    expected = zscore.classify(sex=[1, 2, 1], age=[400, 500, None], lenhei=[75.0, 76.0, 77.0])
+    for table in (df, pl.from_pandas(df), pa.Table.from_pandas(df)):
+        out = zscore.classify(table)
+        z = np.asarray(out["zlen"].to_numpy() if hasattr(out["zlen"], "to_numpy")
+                       else out["zlen"], dtype=float)
+        np.testing.assert_array_equal(z, expected["zlen"])
+    months = zscore.classify(df, age_unit="months")
+    np.testing.assert_array_equal(months["zlen"].to_numpy(dtype=float), expected["zlen"])
+    assert zscore.child(sex=1, age=np.timedelta64(400, "D"), lenhei=75.0).zlen == \
+        zscore.child(sex=1, age=400, lenhei=75.0).zlen
+    assert zscore.child(sex=1, age=pd.Timedelta(days=400), lenhei=75.0).zlen == \
+        zscore.child(sex=1, age=400, lenhei=75.0).zlen
+
+
+def test_float32_measurements_are_read_as_their_decimal_text():
+    """44.3 stored as float32 is 44.29999923...; it is scored as the 44.3 that was measured."""
+    from zscore.classify import as_float
+    x = np.array([44.3, 65.0, 87.15, 123.4567, 1e-7, np.nan, np.inf, -2.5], dtype=np.float32)
+    assert as_float(x).tolist()[:5] == [44.3, 65.0, 87.15, 123.4567, 1e-7]
+    out = zscore.classify(sex=[1], age=[400], weight=np.array([9.1], dtype=np.float32),
+                          lenhei=np.array([74.3], dtype=np.float32), measure="l",
+                          precision="full")
+    ref = zscore.classify(sex=[1], age=[400], weight=[9.1], lenhei=[74.3], measure="l",
+                          precision="full")
+    for col in ("zlen", "zwei", "zwfl", "zbmi"):
+        assert out[col][0] == ref[col][0]
+
+
+def test_bytes_codes_and_numbers():
+    out = zscore.classify(sex=np.array([b"m", b"F"]), age=[400, 500],
+                          lenhei=np.array([b"75.0", b"76"]), measure=np.array([b"l", b"L"]))
+    ref = zscore.classify(sex=["m", "F"], age=[400, 500], lenhei=[75.0, 76.0], measure="l")
+    np.testing.assert_array_equal(out["zlen"], ref["zlen"])

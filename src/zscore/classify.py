@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,10 +48,60 @@ def _parse_number(v: Any) -> float:
         return -math.inf
     if isinstance(v, int | float | np.integer | np.floating):
         return float(v)
+    if isinstance(v, bytes | np.bytes_):
+        v = v.decode("utf-8", errors="replace")
     try:
         return float(str(v).strip())
     except ValueError:
         return -math.inf  # not a number: invalid, never an exception
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _parse_age(v: Any, months: bool) -> float:
+    """An age: a number in the call's unit, or a duration (visit date minus birth date, as
+    pandas, polars and numpy give it), converted to days or months (30.4375 days each)."""
+    if isinstance(v, datetime.timedelta):  # pandas Timedelta is one too
+        days = v / _ONE_DAY
+        return days / rules.DAYS_PER_MONTH if months else days
+    if isinstance(v, np.timedelta64):
+        return math.nan if np.isnat(v) else _parse_age(_from_numpy_duration(v), months)
+    return _parse_number(v)
+
+
+def _from_numpy_duration(v: np.timedelta64) -> datetime.timedelta:
+    """A numpy duration as datetime.timedelta, to the microsecond (numpy's own conversion
+    gives an int for nanosecond units)."""
+    return datetime.timedelta(microseconds=int(v / np.timedelta64(1, "us")))
+
+
+def as_age(values: np.ndarray | Factorized, months: bool) -> np.ndarray:
+    """float64 ages in the call's unit; durations are converted (see _parse_age)."""
+    if isinstance(values, Factorized) and any(
+            isinstance(u, datetime.timedelta | np.timedelta64) for u in values.uniques):
+        lookup = np.array([_parse_age(u, months) for u in values.uniques] + [math.nan])
+        return lookup[values.codes]
+    return as_float(values)
+
+
+def _shortest_float64(values: np.ndarray) -> np.ndarray:
+    """float32 (or float16) values as the float64 of their shortest decimal text: a length
+    stored as float32 44.3 is 44.2999992..., which would fall just below the 44.3 cm row; its
+    text, 44.3, is what was measured. For each value the fewest decimals (0..9) that give the
+    same float32 back; values no such rounding reproduces keep their exact widening."""
+    exact = values.astype(np.float64)
+    out = exact.copy()
+    todo = np.isfinite(exact)
+    for k in range(10):
+        if not todo.any():
+            break
+        idx = np.flatnonzero(todo)
+        rounded = np.round(exact[idx], k)
+        same = rounded.astype(values.dtype) == values[idx]
+        out[idx[same]] = rounded[same]
+        todo[idx[same]] = False
+    return out
 
 
 def _parse_uniques(uniques: list) -> np.ndarray:
@@ -68,6 +119,8 @@ def as_float(values: np.ndarray | Factorized) -> np.ndarray:
     if isinstance(values, Factorized):
         lookup = np.append(_parse_uniques(values.uniques), np.nan)
         return lookup[values.codes]  # code -1 (missing) picks the trailing NaN
+    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
+        return _shortest_float64(values)
     if values.dtype.kind in "fiu":
         return np.ascontiguousarray(values, dtype=np.float64)
     return as_float(column_values(values))
@@ -75,6 +128,8 @@ def as_float(values: np.ndarray | Factorized) -> np.ndarray:
 
 def _code_key(v: Any) -> str | None:
     """The text WHO compares codes as (str, trimmed, lower case); None when missing."""
+    if isinstance(v, bytes | np.bytes_):
+        v = v.decode("utf-8", errors="replace")
     if type(v) is str:
         key = v.strip().lower()
         return None if key in _MISSING_TEXT else key
@@ -138,7 +193,7 @@ def _resolve(data: Any, given: Mapping[str, Any]) -> tuple[dict[str, Any], int |
     return chosen, nrows
 
 
-def gather_inputs(data: Any, given: Mapping[str, Any]) -> Inputs:
+def gather_inputs(data: Any, given: Mapping[str, Any], age_unit: str = "days") -> Inputs:
     chosen, nrows = _resolve(data, given)
     if "sex" not in chosen:
         raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
@@ -163,7 +218,8 @@ def gather_inputs(data: Any, given: Mapping[str, Any]) -> Inputs:
     return Inputs(
         n=n,
         sex=code("sex", rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID),
-        age=as_float(arrays["age"]) if "age" in arrays else np.full(n, np.nan),
+        age=(as_age(arrays["age"], age_unit == "months") if "age" in arrays
+             else np.full(n, np.nan)),
         measure=code("measure", rules.MEASURE_CODES, rules.MEASURE_MISSING, rules.MEASURE_INVALID),
         oedema=code("oedema", rules.OEDEMA_CODES, rules.OEDEMA_NO, rules.OEDEMA_INVALID),
         measurements={m: as_float(arrays[m]) for m in MEASUREMENTS if m in arrays},
@@ -537,6 +593,6 @@ def classify(
     scheme = category_scheme(labels)
     given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
                  headc=headc, armc=armc, triskin=triskin, subskin=subskin)
-    inp = gather_inputs(data, given)
+    inp = gather_inputs(data, given, age_unit)
     raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, standard=standard)
     return attach(data, columns(raw, inp))
