@@ -90,3 +90,82 @@ def test_default_output_name(tmp_path):
     src.write_text("sex,age,weight\n1,100,5.5\n")
     assert cli.main(["classify", str(src), "--quiet"]) == 0
     assert (tmp_path / "posyandu_zscores.csv").exists()
+
+
+def test_semicolon_csv_reads_decimal_commas(tmp_path, reader):
+    src = tmp_path / "excel.csv"
+    src.write_text("sex;age;weight;lenhei;note\n1;100;5,5;58,2;a,b\n2;200;abc;60,1;x\n"
+                   "1;300;6,1;62;y\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert cli.main(["classify", str(src), "-o", str(out), "--quiet"]) == 0
+    result = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    expected = zscore.classify(sex=[1, 2, 1], age=[100, 200, 300], weight=[5.5, "abc", 6.1],
+                               lenhei=[58.2, 60.1, 62.0])
+    np.testing.assert_array_equal(result.zwfl.to_numpy(), expected["zwfl"])
+    np.testing.assert_array_equal(result.zlen.to_numpy(), expected["zlen"])
+    assert result.reason.fillna("").tolist() == ["", "weight_invalid: zwei zwfl zbmi", ""]
+    assert result.note.tolist() == ["a,b", "x", "y"]  # text stays text
+
+
+def test_every_check_happens_before_anything_is_written(tmp_path, reader, capsys):
+    src = tmp_path / "in.csv"
+    src.write_text("sex,age,weight\n1,100,5.5\n")
+    out = tmp_path / "out.csv"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("sex,age,weight,village\n1,100,5.5,S\xe9kar\n".encode("latin-1"))
+    cases = [
+        (["classify", str(src), "-o", str(tmp_path / "no" / "out.csv")], "does not exist"),
+        (["classify", str(src), "-o", str(out), "--by", "village"], "--by village: no such"),
+        (["classify", str(src), "-o", str(out), "--by", "village", "--quiet"], "--by village"),
+        (["classify", str(latin), "-o", str(out)], "line 2 is not UTF-8 text"),
+        (["classify", str(src), "-o", str(tmp_path / "out.xlsx")], "must end in .csv"),
+        (["classify", str(src), "-o", str(tmp_path)], "must end in .csv"),
+    ]
+    for argv, message in cases:
+        assert cli.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "latin.csv"], argv
+    assert cli.main(["classify", str(src), "-o", str(out), "--by", "sex"]) == 0
+    assert "sex=1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, message", [
+    ("sex,age,weight,age\n1,100,5.5,3\n", "column 'age' appears 2 times in the header"),
+    ("sex,age,weight\n1,100,5.5\n\n2,200,6.1,9\n", "line 4 has 4 fields, the header has 3"),
+    ("sex,age,weight\n1,100,5.5\n2,200\n", "line 3 has 2 fields, the header has 3"),
+])
+def test_malformed_csv_is_one_clear_error(tmp_path, reader, capsys, content, message):
+    src = tmp_path / "in.csv"
+    src.write_text(content)
+    assert cli.main(["classify", str(src), "-o", str(tmp_path / "out.csv")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_both_readers_write_the_same_text(tmp_path, monkeypatch):
+    """Flags and csex are whole numbers (1/0/empty) with or without pyarrow."""
+    pytest.importorskip("pyarrow")
+    with_arrow = tmp_path / "arrow.csv"
+    assert cli.main(["classify", str(EXAMPLE), "-o", str(with_arrow), "--quiet"]) == 0
+    monkeypatch.setattr(io, "_has_pyarrow", lambda: False)
+    with_stdlib = tmp_path / "stdlib.csv"
+    assert cli.main(["classify", str(EXAMPLE), "-o", str(with_stdlib), "--quiet"]) == 0
+    arrow_rows = list(csv.DictReader(open(with_arrow, newline="")))
+    stdlib_rows = list(csv.DictReader(open(with_stdlib, newline="")))
+    assert len(arrow_rows) == len(stdlib_rows) == 600
+    flags = ["csex", "c9mo_flag", "flen", "fwei", "fwfl", "fbmi"]
+    assert {row[f] for row in stdlib_rows for f in flags} == {"", "0", "1", "2"}
+    for a, s in zip(arrow_rows, stdlib_rows, strict=True):
+        assert [a[f] for f in flags] == [s[f] for f in flags]
+        assert float(a["zwfl"] or "nan") == pytest.approx(float(s["zwfl"] or "nan"), nan_ok=True)
+
+
+def test_integers_beyond_float_precision(tmp_path, reader):
+    src = tmp_path / "in.csv"
+    src.write_text(f"sex,age,weight\n1,100,5.5\n2,{2**60},6.1\n1,300,{2**64 - 1}\n")
+    out = tmp_path / "out.csv"
+    assert cli.main(["classify", str(src), "-o", str(out), "--quiet"]) == 0
+    result = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert result.reason.fillna("").tolist() == ["", "age_out_of_range: zwei", ""]
+    assert result.fwei.tolist()[2] == 1  # a weight of 2**64 kg is flagged, not an error

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from . import __version__
 from .classify import category_scheme, classify
 from .frames import InputError, table_columns, to_numpy
-from .io import read_table, write_table
+from .io import check_output, read_table, write_table
 
 COLUMN_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema", "headc", "armc", "triskin",
                "subskin")
@@ -86,19 +87,32 @@ def summary(out: Any, by: str | None, labels: str) -> str:
     return "\n".join(lines)
 
 
+def _output_path(args: argparse.Namespace) -> str:
+    if args.output:
+        return args.output
+    source = Path(args.input)
+    return str(source.with_name(source.stem + "_zscores.csv"))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         start = time.perf_counter()
+        output = _output_path(args)
+        check_output(output)  # every check before any work, and nothing written before the end
         table = read_table(args.input)
         columns = {name: getattr(args, name) for name in COLUMN_ARGS if getattr(args, name)}
         out = classify(table, age_unit=args.age_unit, precision=args.precision,
                        labels=args.labels, **columns)
-        output = args.output or str(args.input).rsplit(".", 1)[0] + "_zscores.csv"
+        if args.by is not None:
+            names = table_columns(out)[0]
+            if args.by not in names:
+                raise InputError(f"--by {args.by}: no such column; the file has {names[:20]}")
+        report = None if args.quiet else summary(out, args.by, args.labels)
         write_table(out, output)
         elapsed = time.perf_counter() - start
-        if not args.quiet:
-            print(summary(out, args.by, args.labels))
+        if report is not None:
+            print(report)
             print(f"wrote {output} in {elapsed:.2f} s")
     except InputError as exc:
         print(f"zscore: error: {exc}", file=sys.stderr)
