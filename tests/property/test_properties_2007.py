@@ -100,7 +100,7 @@ def test_z_matches_the_formula_and_round_trips(name, sex, months, z):
 def test_z_is_zero_at_the_median_and_grows_with_the_measurement(name, sex, month):
     _, last, _ = IND[name]
     month = min(month, last)
-    l, m, s = month_lms(name, sex, float(month))
+    _, m, _ = month_lms(name, sex, float(month))
     ys = m * np.array([0.6, 0.8, 0.95, 1.0, 1.05, 1.2, 1.5])
     z = np.asarray(score(name, [sex] * ys.size, [float(month)] * ys.size, ys)["z" + name])
     assert z[3] == 0.0
@@ -116,7 +116,7 @@ def test_age_limits_are_inclusive_and_fractional_months_interpolate():
     assert np.isnan(zwei[[0, 3, 4, 5]]).all() and not np.isnan(zwei[[1, 2]]).any()
     assert list(out["reason"])[3] == "age_out_of_range: zwei"
     # halfway between two months: L, M, S halfway (height-for-age, L = 1)
-    l, m, s = month_lms("len", 2, 100.5)
+    _, m, s = month_lms("len", 2, 100.5)
     h = m * (1 + s * 1.5)
     z = score("len", [2], [100.5], [h])["zlen"][0]
     assert abs(z - 1.5) < 1e-12
