@@ -53,3 +53,19 @@ def assert_same(name: str, ours: np.ndarray, who: np.ndarray, *, atol: float, sk
     # the departures: zscore must be missing there
     assert np.isnan(ours[skip]).all(), f"{name}: a measurement <= 0 must give a missing value"
     return int(keep.sum())
+
+
+def assert_z_and_flag(ours: pd.DataFrame, mine: str, expected: pd.DataFrame, who: str, *,
+                      atol: float, skip: np.ndarray, ids: np.ndarray) -> int:
+    """z<mine>/f<mine> of zscore against WHO's z<who>/f<who> columns (suffix included):
+    the z within atol, the flags exactly; both missing where zscore departs on purpose (skip).
+    Returns the number of rows compared."""
+    compared = assert_same(f"z{mine} (WHO z{who})", ours[f"z{mine}"], expected[f"z{who}"],
+                           atol=atol, skip=skip, ids=ids)
+    flag_ours = ours[f"f{mine}"].astype("float64").to_numpy()
+    flag_who = expected[f"f{who}"].to_numpy(dtype=np.float64)
+    keep = ~skip
+    same = (flag_ours == flag_who) | (np.isnan(flag_ours) & np.isnan(flag_who))
+    assert same[keep].all(), f"f{mine}: ids {ids[keep & ~same][:10]} differ"
+    assert np.isnan(flag_ours[skip]).all()
+    return compared

@@ -9,7 +9,7 @@ import pytest
 
 import zscore
 
-from ._who import Z_2006, assert_same, departures, read
+from ._who import Z_2006, assert_same, assert_z_and_flag, departures, read
 
 PRECISIONS = {"who": ("who2006_expected.csv", "", 0.0),
               "full": ("who2006_expected_unrounded.csv", "", 1e-9)}
@@ -37,14 +37,8 @@ def _check_z_and_flags(cases, expected, ours, suffix, atol):
     ids = cases.id.to_numpy()
     compared = 0
     for ind in Z_2006:
-        compared += assert_same(f"z{ind}", ours[f"z{ind}"], expected[f"z{ind}{suffix}"],
-                                atol=atol, skip=dep[ind], ids=ids)
-        flag_ours = ours[f"f{ind}"].astype("float64").to_numpy()
-        flag_who = expected[f"f{ind}{suffix}"].to_numpy(dtype=np.float64)
-        keep = ~dep[ind]
-        same = (flag_ours == flag_who) | (np.isnan(flag_ours) & np.isnan(flag_who))
-        assert same[keep].all(), f"f{ind}: ids {ids[keep & ~same][:10]} differ"
-        assert np.isnan(flag_ours[dep[ind]]).all()
+        compared += assert_z_and_flag(ours, ind, expected, ind + suffix, atol=atol,
+                                      skip=dep[ind], ids=ids)
     return compared
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import zscore
 
-from ._who import assert_same, read
+from ._who import assert_same, assert_z_and_flag, read
 
 #: anthroplus column -> zscore column
 NAMES = {"hfa": "len", "wfa": "wei", "bfa": "bmi"}
@@ -38,14 +38,8 @@ def _check(cases, expected, ours, suffix, atol, height="height", older_rule=None
     ids = cases["id"].to_numpy()
     compared = 0
     for who, mine in NAMES.items():
-        compared += assert_same(f"z{mine} (z{who})", ours[f"z{mine}"],
-                                expected[f"z{who}{suffix}"], atol=atol, skip=dep[who], ids=ids)
-        flag_ours = ours[f"f{mine}"].astype("float64").to_numpy()
-        flag_who = expected[f"f{who}{suffix}"].to_numpy(dtype=np.float64)
-        keep = ~dep[who]
-        same = (flag_ours == flag_who) | (np.isnan(flag_ours) & np.isnan(flag_who))
-        assert same[keep].all(), f"f{mine}: ids {ids[keep & ~same][:10]} differ"
-        assert np.isnan(flag_ours[dep[who]]).all()
+        compared += assert_z_and_flag(ours, mine, expected, who + suffix, atol=atol,
+                                      skip=dep[who], ids=ids)
     return compared
 
 
