@@ -6,6 +6,7 @@ Public API: :func:`classify` (tables or arrays) and :func:`child` (one child).
 from .child import ChildResult, child
 from .classify import classify
 from .frames import InputError
+from .prevalence import prevalence
 
 __version__ = "0.1.0"
-__all__ = ["ChildResult", "InputError", "__version__", "child", "classify"]
+__all__ = ["ChildResult", "InputError", "__version__", "child", "classify", "prevalence"]

@@ -1,0 +1,699 @@
+"""Survey estimators for WHO's prevalence tables: grouped weighted sums and Taylor-linearised
+variances, as numba kernels on plain arrays, plus the closed-form statistics built from them.
+
+Every estimate is a ratio ``r = sum(w y) / sum(w)`` over the rows of a group (a domain) where
+``y`` is known: a 0/1 prevalence indicator or a z-score. Its linearised score is
+``t_i = w_i (y_i - r) / sum(w)`` for those rows and 0 for every other row, and
+
+    var(r) = sum_h  n_h / (n_h - 1) * sum_j (T_hj - mean_j T_hj)^2
+
+over strata ``h`` with ``n_h`` primary sampling units (PSUs) each, ``T_hj`` the sum of the scores
+of PSU ``j`` (with-replacement sampling of PSUs within strata, as R's ``survey`` package computes
+it for ``svydesign(..., nest = TRUE)``). A stratum with a single PSU contributes ``T_h1^2``
+(``options(survey.lonely.psu = "adjust")``: centred on the population mean of the scores,
+which is 0). WHO's no-design and weights-only formulas are this estimator with every row its own
+PSU in a single stratum (docs/prevalence.md).
+
+Rows arrive coded by :mod:`zscore.prevalence`:
+
+* ``bins`` int8[5, n]: for the indicators HA, WA, BMI, WH (rows 0-3) the class of the value WHO
+  uses for the prevalences (0: z < -3, 1: -3 <= z < -2, 2: -2 <= z < -1, 3: -1 <= z <= 1,
+  4: 1 < z <= 2, 5: 2 < z <= 3, 6: z > 3; 7: oedema, counted as z = -3.1 with no z-score for
+  the mean and SD; -1: missing); row 4 the combined class (0: stunted and wasted, 1: stunted
+  and overweight, 2: neither; -1: missing);
+* ``z0``..``z3`` float64: the z-scores of the four indicators (read only where the class is 0-6);
+* ``codes`` int[K, n]: each row's level in each grouping (-1: none); group ``g`` of grouping
+  ``k`` is ``offsets[k] + code``; group 0 is "All" and holds every row;
+* ``w`` float64 sampling weights (>= 0).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+from scipy import special, stats
+
+NIND = 4  #: HA, WA, BMI, WH
+NBIN = 7  #: classes of a z-score between WHO's cut-offs
+OEDEMA_BIN = 7
+#: The six cut-offs of each indicator as sets of classes: < -3, < -2, < -1, > +1, > +2, > +3.
+CUT_BINS = np.array([
+    [1, 0, 0, 0, 0, 0, 0],
+    [1, 1, 0, 0, 0, 0, 0],
+    [1, 1, 1, 0, 0, 0, 0],
+    [0, 0, 0, 0, 1, 1, 1],
+    [0, 0, 0, 0, 0, 1, 1],
+    [0, 0, 0, 0, 0, 0, 1],
+], dtype=np.int8)
+NCUT = 6
+#: Estimates per indicator: six prevalences, then the mean z (index 6).
+PER_IND = NCUT + 1
+V_COMBINED = NIND * PER_IND  #: stunted and wasted; +1: stunted and overweight
+NVAR = V_COMBINED + 2
+
+# Channels of the per-(stratum, group) sums of pass 1, per indicator j at j * IND_CH:
+# sum w per class (7), sum w^2 per class (7), rows with a value, sum w z, sum w over z, rows with z.
+IND_CH = 18
+C_W2, C_N, C_WZ, C_WZW, C_NZ = 7, 14, 15, 16, 17
+COMB_CH = NIND * IND_CH  # combined: sum w per class (3), sum w^2 per class (3), rows with a value
+C_ROWS = COMB_CH + 7  #: rows in the group
+C_POS = C_ROWS + 1  #: rows with a weight > 0
+NCH = C_POS + 1
+# Per-PSU channels of the clustered variance: per indicator 7 class sums, sum w z, sum w over z.
+PSU_IND = NBIN + 2
+PSU_COMB = NIND * PSU_IND
+PSU_CH = PSU_COMB + 3
+# Pass 2 channels per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2, d = z - mean.
+DEV_CH = 3
+
+
+def class_of(z: float) -> int:
+    """The class of a z-score (pure Python, for tests and documentation)."""
+    if z < -3.0:
+        return 0
+    if z < -2.0:
+        return 1
+    if z < -1.0:
+        return 2
+    if z <= 1.0:
+        return 3
+    if z <= 2.0:
+        return 4
+    if z <= 3.0:
+        return 5
+    return 6
+
+
+# --- coding the rows ------------------------------------------------------------------------------
+# The kernels index arrays with scalars only and pass no array to a helper: numba counts the
+# references of every array view or argument, which costs more than the arithmetic here.
+@njit(cache=True)
+def _bin(z):
+    if z < -3.0:
+        return 0
+    if z < -2.0:
+        return 1
+    if z < -1.0:
+        return 2
+    if z <= 1.0:
+        return 3
+    if z <= 2.0:
+        return 4
+    if z <= 3.0:
+        return 5
+    return 6
+
+
+@njit(cache=True)
+def _class(z, flagged, by_threshold, low, high):
+    """Class of a z-score; -1 when missing or flagged (by its flag column, or without one by
+    WHO's thresholds ``low``/``high``)."""
+    if math.isnan(z) or flagged:
+        return -1
+    if by_threshold and (z < low or z > high):
+        return -1
+    return _bin(z)
+
+
+@njit(parallel=True, cache=True)
+def code_rows(z0, z1, z2, z3, f0, f1, f2, f3, oedema, low, high, bins):
+    """Fill ``bins`` (int8[5, n]) from the z-scores, whether each is flagged (bool; length 0:
+    flag by ``low``/``high``) and oedema (int8, 1 = yes; length 0: none). A z-score of length
+    0 is missing for every row."""
+    n = bins.shape[1]
+    nblocks = (n + 65535) // 65536
+    for blk in prange(nblocks):
+        for i in range(blk * 65536, min(n, (blk + 1) * 65536)):
+            oed = oedema.size > 0 and oedema[i] == 1
+            ha = -1
+            if z0.size:
+                ha = _class(z0[i], f0.size > 0 and f0[i], f0.size == 0, low[0],
+                           high[0])
+            wa = OEDEMA_BIN if oed else -1
+            if z1.size and not oed:
+                wa = _class(z1[i], f1.size > 0 and f1[i], f1.size == 0, low[1],
+                           high[1])
+            bm = OEDEMA_BIN if oed else -1
+            if z2.size and not oed:
+                bm = _class(z2[i], f2.size > 0 and f2[i], f2.size == 0, low[2],
+                           high[2])
+            wh = OEDEMA_BIN if oed else -1
+            if z3.size and not oed:
+                wh = _class(z3[i], f3.size > 0 and f3[i], f3.size == 0, low[3],
+                           high[3])
+            bins[0, i] = ha
+            bins[1, i] = wa
+            bins[2, i] = bm
+            bins[3, i] = wh
+            if ha < 0 or wh < 0:
+                bins[4, i] = -1
+            elif ha <= 1 and (wh <= 1 or wh == OEDEMA_BIN):
+                bins[4, i] = 0  # stunted and wasted (oedema: WHO's -3.1)
+            elif ha <= 1 and (wh == 5 or wh == 6):
+                bins[4, i] = 1  # stunted and overweight
+            else:
+                bins[4, i] = 2
+
+
+# --- pass 1: sums per (stratum, group) ------------------------------------------------------------
+@njit(cache=True)
+def _pass1_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2, z3, acc):
+    K = codes.shape[0]
+    for idx in range(start, stop):
+        i = rows[idx] if rows.size else idx
+        h = stratum[i] if stratum.size else 0
+        wi = w[i]
+        w2 = wi * wi
+        for kk in range(K + 1):
+            if kk == 0:
+                g = 0
+            else:
+                c = codes[kk - 1, i]
+                if c < 0:
+                    continue
+                g = offsets[kk - 1] + c
+            acc[h, g, C_ROWS] += 1.0
+            if wi > 0.0:
+                acc[h, g, C_POS] += 1.0
+            for j in range(NIND):
+                b = bins[j, i]
+                if b < 0:
+                    continue
+                base = j * IND_CH
+                acc[h, g, base + C_N] += 1.0
+                if b == OEDEMA_BIN:
+                    acc[h, g, base] += wi
+                    acc[h, g, base + C_W2] += w2
+                    continue
+                acc[h, g, base + b] += wi
+                acc[h, g, base + C_W2 + b] += w2
+                if j == 0:
+                    zv = z0[i]
+                elif j == 1:
+                    zv = z1[i]
+                elif j == 2:
+                    zv = z2[i]
+                else:
+                    zv = z3[i]
+                acc[h, g, base + C_WZ] += wi * zv
+                acc[h, g, base + C_WZW] += wi
+                acc[h, g, base + C_NZ] += 1.0
+            b = bins[4, i]
+            if b >= 0:
+                acc[h, g, COMB_CH + b] += wi
+                acc[h, g, COMB_CH + 3 + b] += w2
+                acc[h, g, COMB_CH + 6] += 1.0
+
+
+@njit(parallel=True, cache=True)
+def pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3, nchunks):
+    """Sums per (stratum, group, channel) over ``m`` rows (``rows[:m]``, or rows 0..m-1 when
+    ``rows`` is empty); ``stratum`` empty means one stratum."""
+    part = np.zeros((nchunks, nstrata, ngroups, NCH))
+    size = (m + nchunks - 1) // nchunks
+    for c in prange(nchunks):
+        _pass1_rows(rows, c * size, min(m, (c + 1) * size), w, stratum, codes, offsets, bins,
+                    z0, z1, z2, z3, part[c])
+    return part.sum(axis=0)
+
+
+# --- pass 2: deviations from the group means ------------------------------------------------------
+@njit(cache=True)
+def _pass2_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2, z3, mean, acc):
+    K = codes.shape[0]
+    for idx in range(start, stop):
+        i = rows[idx] if rows.size else idx
+        h = stratum[i] if stratum.size else 0
+        wi = w[i]
+        for j in range(NIND):
+            b = bins[j, i]
+            if b < 0 or b == OEDEMA_BIN:
+                continue
+            if j == 0:
+                zv = z0[i]
+            elif j == 1:
+                zv = z1[i]
+            elif j == 2:
+                zv = z2[i]
+            else:
+                zv = z3[i]
+            for kk in range(K + 1):
+                if kk == 0:
+                    g = 0
+                else:
+                    c = codes[kk - 1, i]
+                    if c < 0:
+                        continue
+                    g = offsets[kk - 1] + c
+                d = zv - mean[g, j]
+                wd = wi * d
+                acc[h, g, j, 0] += wd
+                acc[h, g, j, 1] += wd * d
+                acc[h, g, j, 2] += wd * wd
+
+
+@njit(parallel=True, cache=True)
+def pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3, mean,
+          nchunks):
+    """Per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2 with d = z - mean[g]."""
+    part = np.zeros((nchunks, nstrata, ngroups, NIND, DEV_CH))
+    size = (m + nchunks - 1) // nchunks
+    for c in prange(nchunks):
+        _pass2_rows(rows, c * size, min(m, (c + 1) * size), w, stratum, codes, offsets, bins,
+                    z0, z1, z2, z3, mean, part[c])
+    return part.sum(axis=0)
+
+
+# --- clustered designs: PSU totals, centred within strata -----------------------------------------
+@njit(cache=True)
+def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes, offsets,
+                    bins, z0, z1, z2, z3, ratio, total, var, devsq):
+    """Add the variance contributions of the strata of PSUs first_psu..last_psu-1 to ``var``,
+    and sum w (z - mean)^2 of their rows per group and indicator to ``devsq``."""
+    ngroups = ratio.shape[0]
+    K = codes.shape[0]
+    buf = np.zeros((ngroups, PSU_CH))  # the PSU's sums, per group
+    in_psu = np.zeros(ngroups, dtype=np.bool_)
+    psu_groups = np.empty(ngroups, dtype=np.int64)
+    in_stratum = np.zeros(ngroups, dtype=np.bool_)
+    stratum_groups = np.empty(ngroups, dtype=np.int64)
+    count = np.zeros(ngroups)  # PSUs of the stratum where the group has rows
+    mean = np.zeros((ngroups, NVAR))  # Welford, over those PSUs, of the PSU score sums
+    m2 = np.zeros((ngroups, NVAR))
+    t = np.empty(NVAR)
+    p = first_psu
+    while p < last_psu:
+        h = psu_stratum[p]
+        q = p
+        while q < last_psu and psu_stratum[q] == h:
+            q += 1
+        nh = q - p
+        nsg = 0
+        for psu in range(p, q):
+            npg = 0
+            for idx in range(psu_start[psu], psu_start[psu + 1]):
+                i = order[idx]
+                wi = w[i]
+                for kk in range(K + 1):
+                    if kk == 0:
+                        g = 0
+                    else:
+                        c = codes[kk - 1, i]
+                        if c < 0:
+                            continue
+                        g = offsets[kk - 1] + c
+                    if not in_psu[g]:
+                        in_psu[g] = True
+                        psu_groups[npg] = g
+                        npg += 1
+                    for j in range(NIND):
+                        b = bins[j, i]
+                        if b < 0:
+                            continue
+                        base = j * PSU_IND
+                        if b == OEDEMA_BIN:
+                            buf[g, base] += wi
+                            continue
+                        buf[g, base + b] += wi
+                        if j == 0:
+                            zv = z0[i]
+                        elif j == 1:
+                            zv = z1[i]
+                        elif j == 2:
+                            zv = z2[i]
+                        else:
+                            zv = z3[i]
+                        buf[g, base + NBIN] += wi * zv
+                        buf[g, base + NBIN + 1] += wi
+                        d = zv - ratio[g, j * PER_IND + NCUT]
+                        devsq[g, j] += wi * d * d
+                    b = bins[4, i]
+                    if b >= 0:
+                        buf[g, PSU_COMB + b] += wi
+            for k in range(npg):
+                g = psu_groups[k]
+                in_psu[g] = False
+                # the PSU's score sum (S - r W) / total of every estimate of group g
+                for j in range(NIND):
+                    base = j * PSU_IND
+                    v = j * PER_IND
+                    b0 = buf[g, base]
+                    b1 = buf[g, base + 1]
+                    b2 = buf[g, base + 2]
+                    b3 = buf[g, base + 3]
+                    b4 = buf[g, base + 4]
+                    b5 = buf[g, base + 5]
+                    b6 = buf[g, base + 6]
+                    wp = b0 + b1 + b2 + b3 + b4 + b5 + b6
+                    t[v] = b0 - ratio[g, v] * wp
+                    t[v + 1] = b0 + b1 - ratio[g, v + 1] * wp
+                    t[v + 2] = b0 + b1 + b2 - ratio[g, v + 2] * wp
+                    t[v + 3] = b4 + b5 + b6 - ratio[g, v + 3] * wp
+                    t[v + 4] = b5 + b6 - ratio[g, v + 4] * wp
+                    t[v + 5] = b6 - ratio[g, v + 5] * wp
+                    t[v + 6] = buf[g, base + NBIN] - ratio[g, v + 6] * buf[g, base + NBIN + 1]
+                wp = buf[g, PSU_COMB] + buf[g, PSU_COMB + 1] + buf[g, PSU_COMB + 2]
+                t[V_COMBINED] = buf[g, PSU_COMB] - ratio[g, V_COMBINED] * wp
+                t[V_COMBINED + 1] = buf[g, PSU_COMB + 1] - ratio[g, V_COMBINED + 1] * wp
+                for ch in range(PSU_CH):
+                    buf[g, ch] = 0.0
+                if not in_stratum[g]:
+                    in_stratum[g] = True
+                    stratum_groups[nsg] = g
+                    nsg += 1
+                count[g] += 1.0
+                inv = 1.0 / count[g]
+                for v in range(NVAR):
+                    tot = total[g, v]
+                    tv = t[v] / tot if tot > 0.0 else 0.0
+                    d = tv - mean[g, v]  # Welford: mean and sum of squared deviations
+                    mean[g, v] += d * inv
+                    m2[g, v] += d * (tv - mean[g, v])
+        for k in range(nsg):
+            g = stratum_groups[k]
+            in_stratum[g] = False
+            c = count[g]
+            for v in range(NVAR):
+                mu = mean[g, v]
+                if nh > 1:
+                    # the PSUs without rows of the group have score 0: combine them in
+                    full = m2[g, v] + mu * mu * c * (nh - c) / nh
+                    var[g, v] += nh / (nh - 1.0) * full
+                else:
+                    var[g, v] += mu * mu  # a lonely PSU, "adjust"
+                mean[g, v] = 0.0
+                m2[g, v] = 0.0
+            count[g] = 0.0
+        p = q
+
+
+@njit(parallel=True, cache=True)
+def cluster_variance(order, psu_start, psu_stratum, chunk_psu, w, codes, offsets, bins,
+                     z0, z1, z2, z3, ratio, total):
+    """var[g, v] of every estimate for a clustered design, and sum w (z - mean)^2 [g, j].
+    Rows ``order`` are sorted by PSU, PSU ``p`` holds ``order[psu_start[p]:psu_start[p + 1]]``,
+    PSUs are sorted by stratum, and ``chunk_psu`` cuts the PSUs into work items at stratum
+    boundaries."""
+    nchunks = chunk_psu.size - 1
+    part = np.zeros((nchunks, ratio.shape[0], NVAR))
+    dev = np.zeros((nchunks, ratio.shape[0], NIND))
+    for c in prange(nchunks):
+        _cluster_strata(chunk_psu[c], chunk_psu[c + 1], order, psu_start, psu_stratum, w, codes,
+                        offsets, bins, z0, z1, z2, z3, ratio, total, part[c], dev[c])
+    return part.sum(axis=0), dev.sum(axis=0)
+
+
+# --- ordering rows by PSU -------------------------------------------------------------------------
+@njit(cache=True)
+def order_by_code(codes, ncodes, rows):
+    """Rows (``rows``, or all when empty) ordered by ``codes`` (counting sort, stable) and the
+    start of each code's run (int64[ncodes + 1])."""
+    m = rows.size if rows.size else codes.size
+    start = np.zeros(ncodes + 1, dtype=np.int64)
+    for idx in range(m):
+        i = rows[idx] if rows.size else idx
+        start[codes[i] + 1] += 1
+    for k in range(ncodes):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    order = np.empty(m, dtype=np.int64)
+    for idx in range(m):
+        i = rows[idx] if rows.size else idx
+        c = codes[i]
+        order[fill[c]] = i
+        fill[c] += 1
+    return order, start
+
+
+# --- codes of groups and PSUs ---------------------------------------------------------------------
+@njit(cache=True)
+def code_presence(codes, ncodes, rows, w):
+    """For codes -1..ncodes-1 over the rows used (``rows``, or all when empty): the position
+    (among those rows) of the first row with each code (-1: absent), the number of rows, and
+    whether any of them has a weight other than 0 (``w`` empty: not computed). Slot ``ncodes``
+    is code -1 (missing)."""
+    first = np.full(ncodes + 1, -1, dtype=np.int64)
+    count = np.zeros(ncodes + 1, dtype=np.int64)
+    positive = np.zeros(ncodes + 1, dtype=np.bool_)
+    m = rows.size if rows.size else codes.size
+    for idx in range(m):
+        i = rows[idx] if rows.size else idx
+        c = codes[i]
+        slot = c if c >= 0 else ncodes
+        if first[slot] < 0:
+            first[slot] = idx
+        count[slot] += 1
+        if w.size and w[i] != 0.0:
+            positive[slot] = True
+    return first, count, positive
+
+
+@njit(parallel=True, cache=True)
+def remap_into(codes, remap, out):
+    """out[i] = remap[codes[i]] (code -1 reads the last entry of ``remap``)."""
+    n = codes.size
+    last = remap.size - 1
+    for i in prange(n):
+        c = codes[i]
+        out[i] = remap[c] if c >= 0 else remap[last]
+
+
+@njit(parallel=True, cache=True)
+def cut_into(values, breaks, out):
+    """Left-closed intervals: out[i] = k for breaks[k] <= values[i] < breaks[k + 1], else -1."""
+    nb = breaks.size
+    for i in prange(values.size):
+        v = values[i]
+        k = -1
+        if v >= breaks[0] and v < breaks[nb - 1]:
+            k = 0
+            while v >= breaks[k + 1]:
+                k += 1
+        out[i] = k
+
+
+@njit(parallel=True, cache=True)
+def cross_into(slow, fast, nfast, out):
+    """Codes of an interaction: slow * nfast + fast, -1 when either is -1."""
+    for i in prange(slow.size):
+        a = slow[i]
+        b = fast[i]
+        out[i] = a * nfast + b if a >= 0 and b >= 0 else -1
+
+
+# --- the estimates --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Design:
+    """How the rows were sampled, after WHO's row exclusions.
+
+    ``method``: ``"simple"`` (no design), ``"hybrid"`` (weights only) or ``"survey"``.
+    ``rows``: the rows used (int64; empty: all rows). ``stratum``: dense stratum codes (empty:
+    one stratum). ``psu``: dense PSU codes numbered stratum by stratum (empty: every row is its
+    own PSU). ``df_prevalence``/``df_mean``: degrees of freedom of the t quantile of the CIs.
+    """
+
+    method: str
+    weights: np.ndarray
+    rows: np.ndarray
+    nrows: int
+    stratum: np.ndarray
+    nstrata: int
+    psu: np.ndarray
+    npsu: int
+    psu_stratum: np.ndarray
+    df_prevalence: float
+    df_mean: float
+    lonely_strata: int
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Per group: ``pop``/``unwpop`` [G, 5] (HA, WA, BMI, WH, combined), ``r``/``se``/``ll``/
+    ``ul`` [G, NVAR] (prevalences in percent, means in z) and ``sd`` [G, 4]."""
+
+    pop: np.ndarray
+    unwpop: np.ndarray
+    r: np.ndarray
+    se: np.ndarray
+    ll: np.ndarray
+    ul: np.ndarray
+    sd: np.ndarray
+
+
+def _threads() -> int:
+    import numba
+
+    return max(1, int(numba.get_num_threads()))
+
+
+def _cut_matrix() -> np.ndarray:
+    return CUT_BINS.astype(np.float64)
+
+
+def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes: np.ndarray,
+             offsets: np.ndarray, ngroups: int) -> Estimates:
+    """Every WHO estimate for every group (see the module docstring for the inputs)."""
+    w = design.weights
+    m = design.nrows
+    rows = design.rows
+    z0, z1, z2, z3 = z
+    row_psus = design.psu.size == 0
+    # pass 1 per stratum only where every row is its own PSU (closed form per stratum)
+    stratum = design.stratum if row_psus else np.empty(0, dtype=np.int64)
+    nstrata = design.nstrata if row_psus else 1
+    chunks = max(1, min(_threads() * 2, m // 50_000 + 1))
+    if nstrata * ngroups > 200_000:
+        chunks = 1
+    acc = pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3,
+                chunks)
+    tot = acc.sum(axis=0)  # [G, NCH]
+    cut = _cut_matrix()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ind = tot[:, : NIND * IND_CH].reshape(ngroups, NIND, IND_CH)
+        wclass = ind[:, :, :NBIN]
+        wall = wclass.sum(axis=2)  # [G, 4] weighted n
+        wcut = wclass @ cut.T  # [G, 4, 6]
+        zw = ind[:, :, C_WZW]
+        zmean = ind[:, :, C_WZ] / zw
+        comb = tot[:, COMB_CH: COMB_CH + 3]
+        comb_all = comb.sum(axis=1)
+
+        ratio = np.full((ngroups, NVAR), np.nan)
+        total = np.zeros((ngroups, NVAR))
+        for j in range(NIND):
+            sl = slice(j * PER_IND, j * PER_IND + NCUT)
+            ratio[:, sl] = wcut[:, j] / wall[:, j, None]
+            total[:, sl] = wall[:, j, None]
+            ratio[:, j * PER_IND + NCUT] = zmean[:, j]
+            total[:, j * PER_IND + NCUT] = zw[:, j]
+        ratio[:, V_COMBINED] = comb[:, 0] / comb_all
+        ratio[:, V_COMBINED + 1] = comb[:, 1] / comb_all
+        total[:, V_COMBINED: V_COMBINED + 2] = comb_all[:, None]
+    if row_psus:
+        mean_for_kernel = np.where(np.isfinite(zmean), zmean, 0.0)
+        dev = pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3,
+                    mean_for_kernel, chunks)
+        var = _row_psu_variance(design, acc, dev, ratio, total, ngroups)
+        devsq = dev.sum(axis=0)[:, :, 1]
+    else:
+        order, start = order_by_code(design.psu, design.npsu, rows)
+        var, devsq = cluster_variance(order, start, design.psu_stratum,
+                                      _work_items(design, start), w, codes, offsets, bins,
+                                      z0, z1, z2, z3, ratio, total)
+    return _finish(design, tot, devsq, ratio, total, var, ngroups)
+
+
+def _row_psu_variance(design, acc, dev, ratio, total, ngroups) -> np.ndarray:
+    """var[g, v] when every row is its own PSU: per stratum, sum t^2 and sum t in closed form."""
+    if design.nstrata == 1:
+        nh = np.array([float(design.nrows)])
+    else:
+        nh = np.bincount(design.stratum[design.rows] if design.rows.size else design.stratum,
+                         minlength=design.nstrata).astype(np.float64)
+    cut = _cut_matrix()
+    var = np.zeros((ngroups, NVAR))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for h in range(design.nstrata):
+            a = acc[h]
+            n = nh[h]
+            if n == 0:
+                continue
+            st = np.zeros((ngroups, NVAR))  # sum of t
+            st2 = np.zeros((ngroups, NVAR))  # sum of t^2
+            for j in range(NIND):
+                base = j * IND_CH
+                wc = a[:, base: base + NBIN]
+                qc = a[:, base + C_W2: base + C_W2 + NBIN]
+                s = wc @ cut.T  # [G, 6] weight with the condition
+                wsum = wc.sum(axis=1, keepdims=True)
+                q1 = qc @ cut.T  # sum w^2 with the condition, and without it
+                q0 = qc @ (1.0 - cut).T
+                sl = slice(j * PER_IND, j * PER_IND + NCUT)
+                r = ratio[:, sl]
+                tt = total[:, sl]
+                st[:, sl] = (s - r * wsum) / tt
+                st2[:, sl] = ((1.0 - r) ** 2 * q1 + r**2 * q0) / tt**2
+                v = j * PER_IND + NCUT
+                st[:, v] = dev[h, :, j, 0] / total[:, v]
+                st2[:, v] = dev[h, :, j, 2] / total[:, v] ** 2
+            cw = a[:, COMB_CH: COMB_CH + 3]
+            cq = a[:, COMB_CH + 3: COMB_CH + 6]
+            for k in range(2):
+                v = V_COMBINED + k
+                r = ratio[:, v]
+                q1 = cq[:, k]
+                q0 = cq.sum(axis=1) - q1
+                st[:, v] = (cw[:, k] - r * cw.sum(axis=1)) / total[:, v]
+                st2[:, v] = ((1.0 - r) ** 2 * q1 + r**2 * q0) / total[:, v] ** 2
+            st = np.where(total > 0, st, 0.0)
+            st2 = np.where(total > 0, st2, 0.0)
+            if n > 1:
+                var += n / (n - 1.0) * (st2 - st * st / n)
+            else:
+                var += st * st  # a lonely PSU, "adjust"
+    return var
+
+
+def _work_items(design: Design, start: np.ndarray) -> np.ndarray:
+    """PSU ranges for the threads, cut at stratum boundaries, about equal in rows."""
+    bounds = np.flatnonzero(np.diff(design.psu_stratum)) + 1  # first PSU of each stratum
+    firsts = np.concatenate(([0], bounds))
+    nitems = max(1, min(len(firsts), _threads() * 4))
+    rows_before = start[firsts]
+    targets = np.linspace(0, start[-1], nitems + 1)[1:-1]
+    cuts = np.unique(firsts[np.searchsorted(rows_before, targets)])
+    return np.unique(np.concatenate(([0], cuts, [design.npsu]))).astype(np.int64)
+
+
+def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates:
+    pop = np.zeros((ngroups, NIND + 1))
+    unwpop = np.zeros((ngroups, NIND + 1))
+    for j in range(NIND):
+        base = j * IND_CH
+        pop[:, j] = tot[:, base: base + NBIN].sum(axis=1)
+        unwpop[:, j] = tot[:, base + C_N]
+    pop[:, NIND] = tot[:, COMB_CH: COMB_CH + 3].sum(axis=1)
+    unwpop[:, NIND] = tot[:, COMB_CH + 6]
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(total > 0, ratio, np.nan)
+        se = np.sqrt(np.where(total > 0, np.maximum(var, 0.0), np.nan))
+        is_prev = np.ones(NVAR, dtype=bool)
+        is_prev[NCUT::PER_IND][:NIND] = False
+        tq_prev = _t_quantile(design.df_prevalence)
+        tq_mean = _t_quantile(design.df_mean)
+        ll = np.full_like(r, np.nan)
+        ul = np.full_like(r, np.nan)
+        # prevalences: Wald interval on the logit scale (svyciprop(method = "logit"))
+        p = r[:, is_prev]
+        half = tq_prev * se[:, is_prev] / (p * (1.0 - p))
+        lo = special.expit(special.logit(p) - half)
+        hi = special.expit(special.logit(p) + half)
+        lo = np.where(p == 0.0, 0.0, np.where(p == 1.0, 1.0, lo))
+        hi = np.where(p == 0.0, 0.0, np.where(p == 1.0, 1.0, hi))
+        ll[:, is_prev] = lo
+        ul[:, is_prev] = hi
+        # means: mean +- t * se
+        ll[:, ~is_prev] = r[:, ~is_prev] - tq_mean * se[:, ~is_prev]
+        ul[:, ~is_prev] = r[:, ~is_prev] + tq_mean * se[:, ~is_prev]
+        for arr in (r, se, ll, ul):
+            arr[:, is_prev] *= 100.0
+
+        # SD of z: sqrt(sum w d^2 / sum w * n / (n - 1))
+        zw = np.stack([tot[:, j * IND_CH + C_WZW] for j in range(NIND)], axis=1)
+        if design.method == "survey":
+            n = np.repeat(tot[:, C_POS, None], NIND, axis=1)  # svyvar: rows with weight > 0
+        else:
+            n = np.stack([tot[:, j * IND_CH + C_NZ] for j in range(NIND)], axis=1)
+        sd = np.sqrt(devsq / zw * n / (n - 1.0))
+        sd = np.where((n > 1) & (zw > 0), sd, np.nan)
+    return Estimates(pop, unwpop, r, se, ll, ul, sd)
+
+
+def _t_quantile(df: float) -> float:
+    if not df > 0:
+        return math.nan
+    return float(stats.t.ppf(0.975, df))
