@@ -30,10 +30,11 @@ Rows arrive coded by :mod:`zscore.prevalence`:
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 from scipy import special, stats
 
 NIND = 4  #: HA, WA, BMI, WH
@@ -118,48 +119,43 @@ def _class(z, flagged, by_threshold, low, high):
     return _bin(z)
 
 
-@njit(parallel=True, cache=True)
-def code_rows(z0, z1, z2, z3, f0, f1, f2, f3, oedema, low, high, bins):
-    """Fill ``bins`` (int8[5, n]) from the z-scores, whether each is flagged (bool; length 0:
-    flag by ``low``/``high``) and oedema (int8, 1 = yes; length 0: none). A z-score of length
-    0 is missing for every row."""
-    n = bins.shape[1]
-    nblocks = (n + 65535) // 65536
-    for blk in prange(nblocks):
-        for i in range(blk * 65536, min(n, (blk + 1) * 65536)):
-            oed = oedema.size > 0 and oedema[i] == 1
-            ha = -1
-            if z0.size:
-                ha = _class(z0[i], f0.size > 0 and f0[i], f0.size == 0, low[0],
-                           high[0])
-            wa = OEDEMA_BIN if oed else -1
-            if z1.size and not oed:
-                wa = _class(z1[i], f1.size > 0 and f1[i], f1.size == 0, low[1],
-                           high[1])
-            bm = OEDEMA_BIN if oed else -1
-            if z2.size and not oed:
-                bm = _class(z2[i], f2.size > 0 and f2[i], f2.size == 0, low[2],
-                           high[2])
-            wh = OEDEMA_BIN if oed else -1
-            if z3.size and not oed:
-                wh = _class(z3[i], f3.size > 0 and f3[i], f3.size == 0, low[3],
-                           high[3])
-            bins[0, i] = ha
-            bins[1, i] = wa
-            bins[2, i] = bm
-            bins[3, i] = wh
-            if ha < 0 or wh < 0:
-                bins[4, i] = -1
-            elif ha <= 1 and (wh <= 1 or wh == OEDEMA_BIN):
-                bins[4, i] = 0  # stunted and wasted (oedema: WHO's -3.1)
-            elif ha <= 1 and (wh == 5 or wh == 6):
-                bins[4, i] = 1  # stunted and overweight
-            else:
-                bins[4, i] = 2
+@njit(cache=True, nogil=True)
+def _code_rows(start, stop, z0, z1, z2, z3, f0, f1, f2, f3, oedema, low, high, bins):
+    """Fill ``bins[:, start:stop]`` (see :func:`code_rows`)."""
+    for i in range(start, stop):
+        oed = oedema.size > 0 and oedema[i] == 1
+        ha = -1
+        if z0.size:
+            ha = _class(z0[i], f0.size > 0 and f0[i], f0.size == 0, low[0],
+                       high[0])
+        wa = OEDEMA_BIN if oed else -1
+        if z1.size and not oed:
+            wa = _class(z1[i], f1.size > 0 and f1[i], f1.size == 0, low[1],
+                       high[1])
+        bm = OEDEMA_BIN if oed else -1
+        if z2.size and not oed:
+            bm = _class(z2[i], f2.size > 0 and f2[i], f2.size == 0, low[2],
+                       high[2])
+        wh = OEDEMA_BIN if oed else -1
+        if z3.size and not oed:
+            wh = _class(z3[i], f3.size > 0 and f3[i], f3.size == 0, low[3],
+                       high[3])
+        bins[0, i] = ha
+        bins[1, i] = wa
+        bins[2, i] = bm
+        bins[3, i] = wh
+        if ha < 0 or wh < 0:
+            bins[4, i] = -1
+        elif ha <= 1 and (wh <= 1 or wh == OEDEMA_BIN):
+            bins[4, i] = 0  # stunted and wasted (oedema: WHO's -3.1)
+        elif ha <= 1 and (wh == 5 or wh == 6):
+            bins[4, i] = 1  # stunted and overweight
+        else:
+            bins[4, i] = 2
 
 
 # --- pass 1: sums per (stratum, group) ------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pass1_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2, z3, acc):
     K = codes.shape[0]
     for idx in range(start, stop):
@@ -208,20 +204,8 @@ def _pass1_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2,
                 acc[h, g, COMB_CH + 6] += 1.0
 
 
-@njit(parallel=True, cache=True)
-def pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3, nchunks):
-    """Sums per (stratum, group, channel) over ``m`` rows (``rows[:m]``, or rows 0..m-1 when
-    ``rows`` is empty); ``stratum`` empty means one stratum."""
-    part = np.zeros((nchunks, nstrata, ngroups, NCH))
-    size = (m + nchunks - 1) // nchunks
-    for c in prange(nchunks):
-        _pass1_rows(rows, c * size, min(m, (c + 1) * size), w, stratum, codes, offsets, bins,
-                    z0, z1, z2, z3, part[c])
-    return part.sum(axis=0)
-
-
 # --- pass 2: deviations from the group means ------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pass2_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2, z3, mean, acc):
     K = codes.shape[0]
     for idx in range(start, stop):
@@ -255,20 +239,8 @@ def _pass2_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2,
                 acc[h, g, j, 2] += wd * wd
 
 
-@njit(parallel=True, cache=True)
-def pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3, mean,
-          nchunks):
-    """Per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2 with d = z - mean[g]."""
-    part = np.zeros((nchunks, nstrata, ngroups, NIND, DEV_CH))
-    size = (m + nchunks - 1) // nchunks
-    for c in prange(nchunks):
-        _pass2_rows(rows, c * size, min(m, (c + 1) * size), w, stratum, codes, offsets, bins,
-                    z0, z1, z2, z3, mean, part[c])
-    return part.sum(axis=0)
-
-
 # --- clustered designs: PSU totals, centred within strata -----------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes, offsets,
                     bins, z0, z1, z2, z3, ratio, total, var, devsq):
     """Add the variance contributions of the strata of PSUs first_psu..last_psu-1 to ``var``,
@@ -390,22 +362,6 @@ def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes
         p = q
 
 
-@njit(parallel=True, cache=True)
-def cluster_variance(order, psu_start, psu_stratum, chunk_psu, w, codes, offsets, bins,
-                     z0, z1, z2, z3, ratio, total):
-    """var[g, v] of every estimate for a clustered design, and sum w (z - mean)^2 [g, j].
-    Rows ``order`` are sorted by PSU, PSU ``p`` holds ``order[psu_start[p]:psu_start[p + 1]]``,
-    PSUs are sorted by stratum, and ``chunk_psu`` cuts the PSUs into work items at stratum
-    boundaries."""
-    nchunks = chunk_psu.size - 1
-    part = np.zeros((nchunks, ratio.shape[0], NVAR))
-    dev = np.zeros((nchunks, ratio.shape[0], NIND))
-    for c in prange(nchunks):
-        _cluster_strata(chunk_psu[c], chunk_psu[c + 1], order, psu_start, psu_stratum, w, codes,
-                        offsets, bins, z0, z1, z2, z3, ratio, total, part[c], dev[c])
-    return part.sum(axis=0), dev.sum(axis=0)
-
-
 # --- ordering rows by PSU -------------------------------------------------------------------------
 @njit(cache=True)
 def order_by_code(codes, ncodes, rows):
@@ -451,37 +407,86 @@ def code_presence(codes, ncodes, rows, w):
     return first, count, positive
 
 
-@njit(parallel=True, cache=True)
-def remap_into(codes, remap, out):
-    """out[i] = remap[codes[i]] (code -1 reads the last entry of ``remap``)."""
-    n = codes.size
-    last = remap.size - 1
-    for i in prange(n):
-        c = codes[i]
-        out[i] = remap[c] if c >= 0 else remap[last]
+# --- running kernels on several threads -------------------------------------------------------
+#: Below this many rows a kernel runs in the calling thread.
+SMALL = 50_000
 
 
-@njit(parallel=True, cache=True)
-def cut_into(values, breaks, out):
-    """Left-closed intervals: out[i] = k for breaks[k] <= values[i] < breaks[k + 1], else -1."""
-    nb = breaks.size
-    for i in prange(values.size):
-        v = values[i]
-        k = -1
-        if v >= breaks[0] and v < breaks[nb - 1]:
-            k = 0
-            while v >= breaks[k + 1]:
-                k += 1
-        out[i] = k
+def _threads() -> int:
+    import numba
+
+    return max(1, int(numba.get_num_threads()))
 
 
-@njit(parallel=True, cache=True)
-def cross_into(slow, fast, nfast, out):
-    """Codes of an interaction: slow * nfast + fast, -1 when either is -1."""
-    for i in prange(slow.size):
-        a = slow[i]
-        b = fast[i]
-        out[i] = a * nfast + b if a >= 0 and b >= 0 else -1
+def _run(jobs: list[tuple]) -> None:
+    """Run ``(kernel, *args)`` jobs, on threads when there are several (the kernels release
+    the GIL)."""
+    if len(jobs) == 1:
+        kernel, *args = jobs[0]
+        kernel(*args)
+        return
+    with ThreadPoolExecutor(max_workers=min(len(jobs), _threads())) as pool:
+        for future in [pool.submit(*job) for job in jobs]:
+            future.result()
+
+
+def _ranges(m: int) -> list[tuple[int, int]]:
+    parts = 1 if m < SMALL else _threads()
+    size = -(-m // parts) if m else 0
+    return [(k * size, min(m, (k + 1) * size)) for k in range(parts)] or [(0, 0)]
+
+
+def code_rows(z, flagged, oedema, low, high, bins) -> None:
+    """Fill ``bins`` (int8[5, n]) from the four z-scores, whether each is flagged (bool; length
+    0: flag by WHO's thresholds ``low``/``high``) and oedema (int8, 1 = yes; length 0: none).
+    A z-score of length 0 is missing for every row."""
+    _run([(_code_rows, a, b, *z, *flagged, oedema, low, high, bins)
+          for a, b in _ranges(bins.shape[1])])
+
+
+def pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z) -> np.ndarray:
+    """Sums per (stratum, group, channel) over ``m`` rows (``rows[:m]``, or rows 0..m-1 when
+    ``rows`` is empty); ``stratum`` empty means one stratum."""
+    ranges = _ranges(m) if nstrata * ngroups <= 100_000 else [(0, m)]
+    part = np.zeros((len(ranges), nstrata, ngroups, NCH))
+    _run([(_pass1_rows, rows, a, b, w, stratum, codes, offsets, bins, *z, part[k])
+          for k, (a, b) in enumerate(ranges)])
+    return part.sum(axis=0)
+
+
+def pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z, mean) -> np.ndarray:
+    """Per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2 with d = z - mean."""
+    ranges = _ranges(m) if nstrata * ngroups <= 100_000 else [(0, m)]
+    part = np.zeros((len(ranges), nstrata, ngroups, NIND, DEV_CH))
+    _run([(_pass2_rows, rows, a, b, w, stratum, codes, offsets, bins, *z, mean, part[k])
+          for k, (a, b) in enumerate(ranges)])
+    return part.sum(axis=0)
+
+
+def cluster_variance(order, psu_start, psu_stratum, w, codes, offsets, bins, z, ratio,
+                     total) -> tuple[np.ndarray, np.ndarray]:
+    """var[g, v] of every estimate for a clustered design, and sum w (z - mean)^2 [g, j].
+    Rows ``order`` are sorted by PSU, PSU ``p`` holds ``order[psu_start[p]:psu_start[p + 1]]``
+    and PSUs are sorted by stratum; the work is cut at stratum boundaries."""
+    items = _work_items(psu_stratum, psu_start)
+    ngroups = ratio.shape[0]
+    part = np.zeros((len(items) - 1, ngroups, NVAR))
+    dev = np.zeros((len(items) - 1, ngroups, NIND))
+    _run([(_cluster_strata, items[k], items[k + 1], order, psu_start, psu_stratum, w, codes,
+           offsets, bins, *z, ratio, total, part[k], dev[k]) for k in range(len(items) - 1)])
+    return part.sum(axis=0), dev.sum(axis=0)
+
+
+def _work_items(psu_stratum: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """PSU ranges for the threads, cut at stratum boundaries, about equal in rows."""
+    if start[-1] < SMALL:
+        return np.array([0, psu_stratum.size], dtype=np.int64)
+    firsts = np.concatenate(([0], np.flatnonzero(np.diff(psu_stratum)) + 1))
+    nitems = max(1, min(firsts.size, _threads() * 4))
+    targets = np.linspace(0, start[-1], nitems + 1)[1:-1]
+    at = np.searchsorted(start[firsts], targets)  # the first stratum starting at a target
+    cuts = firsts[at[at < firsts.size]]
+    return np.unique(np.concatenate(([0], cuts, [psu_stratum.size]))).astype(np.int64)
 
 
 # --- the estimates --------------------------------------------------------------------------------
@@ -523,12 +528,6 @@ class Estimates:
     sd: np.ndarray
 
 
-def _threads() -> int:
-    import numba
-
-    return max(1, int(numba.get_num_threads()))
-
-
 def _cut_matrix() -> np.ndarray:
     return CUT_BINS.astype(np.float64)
 
@@ -539,16 +538,11 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
     w = design.weights
     m = design.nrows
     rows = design.rows
-    z0, z1, z2, z3 = z
     row_psus = design.psu.size == 0
     # pass 1 per stratum only where every row is its own PSU (closed form per stratum)
     stratum = design.stratum if row_psus else np.empty(0, dtype=np.int64)
     nstrata = design.nstrata if row_psus else 1
-    chunks = max(1, min(_threads() * 2, m // 50_000 + 1))
-    if nstrata * ngroups > 200_000:
-        chunks = 1
-    acc = pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3,
-                chunks)
+    acc = pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z)
     tot = acc.sum(axis=0)  # [G, NCH]
     cut = _cut_matrix()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -574,15 +568,14 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
         total[:, V_COMBINED: V_COMBINED + 2] = comb_all[:, None]
     if row_psus:
         mean_for_kernel = np.where(np.isfinite(zmean), zmean, 0.0)
-        dev = pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z0, z1, z2, z3,
-                    mean_for_kernel, chunks)
+        dev = pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z,
+                    mean_for_kernel)
         var = _row_psu_variance(design, acc, dev, ratio, total, ngroups)
         devsq = dev.sum(axis=0)[:, :, 1]
     else:
         order, start = order_by_code(design.psu, design.npsu, rows)
-        var, devsq = cluster_variance(order, start, design.psu_stratum,
-                                      _work_items(design, start), w, codes, offsets, bins,
-                                      z0, z1, z2, z3, ratio, total)
+        var, devsq = cluster_variance(order, start, design.psu_stratum, w, codes, offsets, bins,
+                                      z, ratio, total)
     return _finish(design, tot, devsq, ratio, total, var, ngroups)
 
 
@@ -635,17 +628,6 @@ def _row_psu_variance(design, acc, dev, ratio, total, ngroups) -> np.ndarray:
             else:
                 var += st * st  # a lonely PSU, "adjust"
     return var
-
-
-def _work_items(design: Design, start: np.ndarray) -> np.ndarray:
-    """PSU ranges for the threads, cut at stratum boundaries, about equal in rows."""
-    bounds = np.flatnonzero(np.diff(design.psu_stratum)) + 1  # first PSU of each stratum
-    firsts = np.concatenate(([0], bounds))
-    nitems = max(1, min(len(firsts), _threads() * 4))
-    rows_before = start[firsts]
-    targets = np.linspace(0, start[-1], nitems + 1)[1:-1]
-    cuts = np.unique(firsts[np.searchsorted(rows_before, targets)])
-    return np.unique(np.concatenate(([0], cuts, [design.npsu]))).astype(np.int64)
 
 
 def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates:

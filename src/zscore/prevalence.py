@@ -310,9 +310,7 @@ def _present(codes: np.ndarray, ncodes: int, rows: np.ndarray, w: np.ndarray = _
 def _renumber(codes: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, int]:
     """Codes of the present values renumbered 0..k-1 (order kept), -1 elsewhere."""
     remap = np.append(np.where(present, np.cumsum(present) - 1, -1), -1)
-    out = np.empty(codes.size, dtype=np.int64)
-    _survey.remap_into(codes, remap, out)
-    return out, int(present.sum())
+    return remap[codes], int(present.sum())  # code -1 reads the last entry
 
 
 def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray | None,
@@ -397,18 +395,24 @@ class _Codes:
 
     def cut(self, label: str, values: np.ndarray, breaks: Sequence[float],
             levels: Sequence[str]) -> np.ndarray | None:
-        _survey.cut_into(values, np.asarray(breaks, dtype=np.float64), self.next_row())
+        """Left-closed intervals [breaks[k], breaks[k + 1]) as levels k."""
+        b = np.asarray(breaks, dtype=np.float64)
+        k = np.searchsorted(b, values, side="right") - 1
+        np.copyto(self.next_row(), np.where((values >= b[0]) & (values < b[-1]), k, -1),
+                  casting="unsafe")
         return self.add(label, levels)
 
     def cross(self, label: str, slow: np.ndarray, fast: np.ndarray, nfast: int,
               levels: Sequence[str]) -> None:
-        _survey.cross_into(slow, fast, nfast, self.next_row())
+        """The interaction of two groupings, ``fast`` varying fastest."""
+        both = (slow >= 0) & (fast >= 0)
+        np.copyto(self.next_row(), np.where(both, slow * nfast + fast, -1), casting="unsafe")
         self.add(label, levels)
 
     def remap(self, label: str, codes: np.ndarray, remap: np.ndarray,
               levels: Sequence[str]) -> None:
         """Levels from codes 0..k-1 through ``remap`` (its last entry: for code -1)."""
-        _survey.remap_into(codes, remap.astype(np.int32), self.next_row())
+        np.take(remap.astype(np.int32), codes, out=self.next_row(), mode="wrap")
         self.add(label, levels)
 
 
@@ -474,6 +478,8 @@ def _groupings(table: _Table, ch: _Children, std: str, by: Any, rows: np.ndarray
             out.remap(label, codes, _wealth(codes, labels, rows), WEALTH_LABELS)
             continue
         first, _, _ = _survey.code_presence(codes, len(labels), rows, _EMPTY)
+        if not (first[:-1] >= 0).any():
+            continue  # WHO leaves out a grouping with no value in the rows used
         remap, levels = _level_order(first[:-1], labels, keys, int(first[-1]),
                                      sort=method == "survey")
         out.remap(label, codes, remap, levels)
@@ -730,7 +736,7 @@ def prevalence(
     z = [np.ascontiguousarray(zj) for zj in ch.z]
     if std == "2007":
         z[3] = _EMPTY  # no weight-for-height from 5 years
-    _survey.code_rows(*z, *ch.flagged, oedema, _FLAG_LOW, _FLAG_HIGH, bins)
+    _survey.code_rows(z, ch.flagged, oedema, _FLAG_LOW, _FLAG_HIGH, bins)
     if std == "2007" and oedema.size:
         # oedema above 120 months: no weight-for-age value at all (zwfa is missing there)
         wa = bins[1]
