@@ -214,3 +214,33 @@ def test_pandas_is_not_imported_for_arrays():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("argument", ["sex", "measure", "oedema"])
+def test_large_code_columns_parse_as_small_ones(argument):
+    """Batches from SMALL rows parse <U1 text (by code point, in parallel) and numbers (one
+    parallel pass) to the same codes as the value-by-value path, non-ASCII text included."""
+    import importlib
+
+    from zscore import rules
+
+    batch = importlib.import_module("zscore.classify")  # the module, not the function
+    mapping, missing, invalid = {
+        "sex": (rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID),
+        "measure": (rules.MEASURE_CODES, rules.MEASURE_MISSING, rules.MEASURE_INVALID),
+        "oedema": (rules.OEDEMA_CODES, rules.OEDEMA_NO, rules.OEDEMA_INVALID),
+    }[argument]
+    rng = np.random.default_rng(11)
+    n = batch.SMALL + 5
+    alphabet = np.array(["", "l", "h", "L", "H", " ", "x", "é", "1", "2", "y", "n", "Y", "N",
+                         "m", "f", "M", "F", "ł", "\t"])
+    text = alphabet[rng.integers(0, alphabet.size, n)]
+    fast = batch.as_code(text, mapping, missing, invalid)
+    slow = batch.as_code(batch.column_values(text.astype(object)), mapping, missing, invalid)
+    np.testing.assert_array_equal(fast, slow)
+    numbers = rng.choice([1.0, 2.0, 0.0, 3.0, -1.0, 1.5, np.nan], n)
+    for values in (numbers, numbers.astype(np.float32),
+                   np.nan_to_num(numbers, nan=7.0).astype(np.int64)):
+        expected = np.concatenate([batch.as_code(values[i:i + 1000], mapping, missing, invalid)
+                                   for i in range(0, n, 1000)])
+        np.testing.assert_array_equal(batch.as_code(values, mapping, missing, invalid), expected)

@@ -104,6 +104,31 @@ def test_factorize_matches_numpy_and_falls_back():
     assert not ok
 
 
+def test_factorize_skip_zero_gives_minus_one():
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, 5, 10_000).astype(np.int64) << 5
+    codes, uniques, ok = _kernels.factorize_int64(keys, 1 << 12, True)
+    assert ok and 0 not in uniques.tolist() and len(uniques) == 4
+    np.testing.assert_array_equal(codes == -1, keys == 0)
+    np.testing.assert_array_equal(uniques[codes[keys != 0]], keys[keys != 0])
+
+
+def test_reason_column_same_for_large_and_small_batches():
+    """The parallel path (key 0 straight to -1) labels rows as the numpy path does."""
+    from zscore.classify import SMALL, factorize_reasons
+
+    rng = np.random.default_rng(5)
+    keys = np.where(rng.random(3 * SMALL) < 0.9, 0,
+                    rng.integers(1, 16, 3 * SMALL) << (5 * rng.integers(0, 4, 3 * SMALL)))
+    active = ("len", "wei", "wfl", "bmi")
+    codes, labels = factorize_reasons(keys.astype(np.int64), active)
+    small = [factorize_reasons(keys[i:i + 1000].astype(np.int64), active)
+             for i in range(0, keys.size, 1000)]
+    got = [labels[c] if c >= 0 else None for c in codes.tolist()]
+    expected = [lab[c] if c >= 0 else None for sc, lab in small for c in sc.tolist()]
+    assert got == expected
+
+
 def test_reason_codes_match_rules():
     for name, code in rules.REASON_CODE.items():
         assert getattr(_kernels, "R_" + name.upper()) == code

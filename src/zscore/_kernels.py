@@ -467,11 +467,11 @@ def score_parallel(
 
 
 @njit(cache=True, error_model="numpy")
-def factorize_int64(keys, capacity):
+def factorize_int64(keys, capacity, skip_zero=False):
     """Codes (int32) and distinct values of keys, in order of first appearance, by open
     addressing in a table of `capacity` slots (a power of two). Returns (codes, uniques, ok);
     ok is False when more distinct keys turned up than capacity // 2 (the caller then falls back
-    to numpy)."""
+    to numpy). With skip_zero, key 0 gets code -1 and is not among the uniques."""
     n = keys.shape[0]
     codes = np.empty(n, dtype=np.int32)
     table_keys = np.empty(capacity, dtype=np.int64)
@@ -483,6 +483,9 @@ def factorize_int64(keys, capacity):
     last_code = -1
     for i in range(n):
         k = keys[i]
+        if skip_zero and k == 0:
+            codes[i] = -1
+            continue
         if last_code >= 0 and k == last_key:
             codes[i] = last_code
             continue
@@ -515,4 +518,49 @@ def nullable_to_float32(values):
     for i in prange(values.shape[0]):
         v = values[i]
         out[i] = np.float32(np.nan) if v < 0 else np.float32(v)
+    return out
+
+
+#: Code returned by codes_from_points for a character beyond its table (the caller maps it).
+UNMAPPED = -128
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def codes_from_points(points, table):
+    """int8 code of each one-character text (its code point; 0 for ""), table[point], or
+    UNMAPPED for a point beyond the table. Returns (codes, number of UNMAPPED)."""
+    n = points.shape[0]
+    size = table.shape[0]
+    out = np.empty(n, dtype=np.int8)
+    nblocks = (n + BLOCK - 1) // BLOCK
+    unmapped = np.zeros(nblocks, dtype=np.int64)
+    for b in prange(nblocks):
+        count = 0
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            p = np.int64(points[i])
+            if p < size:
+                out[i] = table[p]
+            else:
+                out[i] = UNMAPPED
+                count += 1
+        unmapped[b] = count
+    return out, unmapped.sum()
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def codes_from_numbers(values, numbers, codes, missing, invalid):
+    """int8 code of each number: codes[j] where it equals numbers[j], missing for NaN,
+    invalid otherwise."""
+    n = values.shape[0]
+    out = np.empty(n, dtype=np.int8)
+    for i in prange(n):
+        v = np.float64(values[i])
+        c = invalid
+        if v != v:
+            c = missing
+        else:
+            for j in range(numbers.shape[0]):
+                if v == numbers[j]:
+                    c = codes[j]
+        out[i] = c
     return out

@@ -16,6 +16,7 @@ from .frames import Column, Factorized, InputError, attach, column_values, table
 #: The measurement arguments, in kernel order, and WHO's default column names.
 MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
 ARGUMENTS = ("sex", "age", "measure", "oedema", *MEASUREMENTS)
+_CODE_ARGUMENTS = ("sex", "measure", "oedema")
 PRECISIONS = ("who", "full")
 #: Below this many rows the serial kernel and plain numpy helpers are used: threads would cost
 #: more than they save, and a first small call compiles less (numba's cold start).
@@ -140,6 +141,44 @@ def _code_key(v: Any) -> str | None:
     return str(v).strip().lower()
 
 
+#: Code points with a precomputed code table (text codes beyond them are looked up one by one).
+_ASCII = 128
+_POINT_TABLES: dict[tuple, np.ndarray] = {}
+
+
+def _one_char_text(values: Any) -> bool:
+    """A large numpy array of one-character text (``<U1``, native byte order): parsed by
+    code point in parallel, without factorizing it first."""
+    return (isinstance(values, np.ndarray) and values.ndim == 1 and values.size >= SMALL
+            and values.dtype.kind == "U" and values.dtype.itemsize == 4
+            and values.dtype.isnative)
+
+
+def _point_code(point: int, codes: Mapping[str, int], missing: int, invalid: int) -> int:
+    key = _code_key(chr(point) if point else "")  # numpy stores "" as code point 0
+    return missing if key is None else codes.get(key, invalid)
+
+
+def _codes_from_text(values: np.ndarray, codes: Mapping[str, int], missing: int,
+                     invalid: int) -> np.ndarray:
+    """int8 codes of a ``<U1`` array (see _one_char_text): ASCII through a table in one
+    parallel pass, any other character by its own text."""
+    key = (tuple(codes.items()), missing, invalid)
+    table = _POINT_TABLES.get(key)
+    if table is None:
+        table = np.array([_point_code(p, codes, missing, invalid) for p in range(_ASCII)],
+                         dtype=np.int8)
+        _POINT_TABLES[key] = table
+    points = values.view(np.uint32)
+    out, unmapped = _kernels.codes_from_points(points, table)
+    if unmapped:
+        where = np.flatnonzero(out == _kernels.UNMAPPED)
+        distinct, index = np.unique(points[where], return_inverse=True)
+        lookup = [_point_code(int(p), codes, missing, invalid) for p in distinct]
+        out[where] = np.array(lookup, dtype=np.int8)[index]
+    return out
+
+
 def as_code(values: np.ndarray | Factorized, codes: Mapping[str, int], missing: int,
             invalid: int) -> np.ndarray:
     """int8 codes for sex, measure or oedema values."""
@@ -147,8 +186,16 @@ def as_code(values: np.ndarray | Factorized, codes: Mapping[str, int], missing: 
         lookup = [codes.get(key, invalid) if (key := _code_key(u)) is not None else missing
                   for u in values.uniques]
         return np.array([*lookup, missing], dtype=np.int8)[values.codes]
+    if _one_char_text(values):
+        return _codes_from_text(values, codes, missing, invalid)
     if values.dtype.kind not in "fiu":
         return as_code(column_values(values), codes, missing, invalid)
+    if (values.size >= SMALL and values.ndim == 1 and values.dtype.isnative
+            and values.dtype != np.float16):  # one parallel pass (numpy: one per code)
+        numbers = {float(k): c for k, c in codes.items() if k.isdigit()}
+        return _kernels.codes_from_numbers(
+            values, np.array(list(numbers), dtype=np.float64),
+            np.array(list(numbers.values()), dtype=np.int8), np.int8(missing), np.int8(invalid))
     out = np.full(values.shape, invalid, dtype=np.int8)
     for number, code in {float(k): c for k, c in codes.items() if k.isdigit()}.items():
         out[values == number] = code
@@ -198,7 +245,8 @@ def gather_inputs(data: Any, given: Mapping[str, Any], age_unit: str = "days") -
     if "sex" not in chosen:
         raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
                          "are by sex")
-    arrays = {arg: column_values(v) for arg, v in chosen.items()}
+    arrays = {arg: v if arg in _CODE_ARGUMENTS and _one_char_text(v) else column_values(v)
+              for arg, v in chosen.items()}
     lengths = {arg: a.size for arg, a in arrays.items() if np.ndim(a.codes if isinstance(
         a, Factorized) else a) == 1}
     n = nrows if nrows is not None else max(lengths.values(), default=1)
@@ -480,15 +528,13 @@ def factorize_reasons(
     keys: np.ndarray, active: Sequence[str]
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """int32 codes (-1 where every z was computed) and their labels."""
-    if keys.size < SMALL:  # numpy: nothing to compile for a small first call
-        uniques, codes = np.unique(keys, return_inverse=True)
-        codes = codes.astype(np.int32)
-        ok = True
-    else:
-        codes, uniques, ok = _kernels.factorize_int64(keys, 1 << 12)
-    if not ok:
-        uniques, codes = np.unique(keys, return_inverse=True)
-        codes = codes.astype(np.int32)
+    if keys.size >= SMALL:  # key 0 (every z computed) is code -1 straight away
+        codes, uniques, ok = _kernels.factorize_int64(keys, 1 << 12, True)
+        if ok:
+            return codes, tuple(reason_label(int(k), active) for k in uniques)
+    # numpy for a small batch (nothing to compile for a first call), or many distinct keys
+    uniques, codes = np.unique(keys, return_inverse=True)
+    codes = codes.astype(np.int32)
     labels = [reason_label(int(k), active) for k in uniques]
     # give OK rows code -1 and renumber the rest densely
     remap = np.full(len(labels), -1, dtype=np.int32)
