@@ -7,6 +7,8 @@ from .child import ChildResult, child
 from .classify import classify
 from .frames import InputError
 from .prevalence import prevalence
+from .quality import quality
 
 __version__ = "0.1.0"
-__all__ = ["ChildResult", "InputError", "__version__", "child", "classify", "prevalence"]
+__all__ = ["ChildResult", "InputError", "__version__", "child", "classify", "prevalence",
+           "quality"]
