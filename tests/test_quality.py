@@ -508,6 +508,14 @@ def test_structural_problems_raise_one_clear_error(children, kwargs, message):
         zscore.quality(children, **kwargs)
 
 
+def test_a_grouping_of_single_children_is_refused(monkeypatch):
+    monkeypatch.setattr(quality_module, "MAX_GROUPS", 10)
+    ids = np.arange(11)
+    with pytest.raises(InputError, match="11 groups"):
+        zscore.quality(sex=np.ones(11), age=np.full(11, 400.0), by={"child": ids})
+    assert len(zscore.quality(sex=np.ones(10), age=np.full(10, 400.0), by={"child": ids[:10]}))
+
+
 def test_by_without_a_table_needs_a_mapping():
     with pytest.raises(InputError, match="map names to arrays"):
         zscore.quality(sex=[1], age=[400], by="village")

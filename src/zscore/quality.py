@@ -62,6 +62,9 @@ AGE_RATIO = 0.85
 HEAPING_PASS, HEAPING_WARN = 110.0, 125.0
 #: Default expected sex ratio, boys per girl: about 105 boys are born per 100 girls (WHO).
 SEX_RATIO = 1.05
+#: Most groups a grouping may have: every group costs a few kB of counts per thread and about
+#: fifty output rows, and checks of a handful of children say little.
+MAX_GROUPS = 100_000
 
 #: WHO's age groups, months, left-closed (anthro:R/prevalence.R; anthroplus:R/prevalence.R).
 AGE_GROUPS_2006 = ((0, 6, "00-05 mo"), (6, 12, "06-11 mo"), (12, 24, "12-23 mo"),
@@ -334,7 +337,11 @@ def _groupings(data: Any, by: Any, n: int) -> list[_Groups]:
     for name, values in items:
         if isinstance(values, str):
             values = _resolve(data, "by", values, None)
-        out.append(_grouping(str(name), values, n))
+        groups = _grouping(str(name), values, n)
+        if groups.size > MAX_GROUPS:
+            raise InputError(f"by={name!r} has {groups.size:,} groups; the checks describe groups "
+                             f"of many children (at most {MAX_GROUPS:,} groups per grouping)")
+        out.append(groups)
     return out
 
 
@@ -630,10 +637,9 @@ def _kernel_sums(d: _Data, combos: list[tuple[str, int, float]], codes: np.ndarr
         z.append(dict(rows=counts[:, 0], scored=counts[:, 1], flagged=counts[:, 2],
                       n=moments[:, 0], mean=moments[:, 1], m2=moments[:, 2], m3=moments[:, 3],
                       m4=moments[:, 4]))
-    supplied = {"sex", "age", "weight" if d.weight is not None else "",
-                "lenhei" if d.lenhei is not None else "",
-                "measure" if d.measure is not None else "",
-                "birth_date" if d.birth_month is not None else ""}
+    supplied = {name for name, values in zip(_MISSING, (d.sex, d.age_months, d.weight, d.lenhei,
+                                                        d.measure, d.birth_month), strict=True)
+                if values is not None}
     sums = _Sums(
         total=out[:, k.TOTAL],
         missing={name: out[:, k.MISSING + j] for j, name in enumerate(_MISSING)
