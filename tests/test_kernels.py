@@ -141,3 +141,59 @@ def test_rounding_rule_differs_from_decimal_on_binary_values():
     # 0.285 is stored as 0.28499999999999998; R compares double differences and gives 0.28
     assert Fraction(0.285) < Fraction(285, 1000)
     assert _kernels.round2_r(0.285) == r_round2(0.285)
+
+
+# --- the fast powers of WHO precision --------------------------------------------------------
+def _random_children(n: int, seed: int) -> dict:
+    """Children 0-19 years with plausible and absurd measurements, and weights placed exactly
+    on (or a hair from) a rounding tie of zwei, where the fast power must hand over."""
+    from zscore import tables
+
+    rng = np.random.default_rng(seed)
+    sex = rng.integers(1, 3, n)
+    age = np.where(rng.random(n) < 0.75, rng.uniform(0, 1860, n), rng.uniform(1800, 7000, n))
+    day = np.minimum(np.floor(age + 0.5).astype(np.int64), 1826)
+    wfa = tables.load("wei_2006").lms[sex - 1, day]
+    lfa = tables.load("len_2006").lms[sex - 1, day]
+    weight = np.round(wfa[:, 1] * np.exp(wfa[:, 2] * rng.normal(-0.3, 2.0, n)), 1)
+    lenhei = np.round(lfa[:, 1] * (1 + lfa[:, 2] * rng.normal(-0.5, 2.0, n)), 1)
+    wild = rng.random(n) < 0.2  # anything: far beyond +-5 SD, out of the power's domain
+    weight[wild] = rng.uniform(0.3, 150.0, wild.sum())
+    lenhei[wild] = rng.uniform(30.0, 200.0, wild.sum())
+    tie = (rng.random(n) < 0.2) & (age < 1826)  # zwei exactly at k/100 + 0.005 (+- 1e-12)
+    l, m, s = wfa[tie, 0], wfa[tie, 1], wfa[tie, 2]
+    z_tie = (rng.integers(-300, 300, tie.sum()) + 0.5) / 100.0
+    z_tie += rng.choice([0.0, 1e-12, -1e-12, 3e-10, -3e-10], tie.sum())
+    weight[tie] = m * (1.0 + l * s * z_tie) ** (1.0 / l)
+    measure = rng.choice(np.array(["l", "h", ""]), n)
+    return {"sex": sex, "age": age, "weight": weight, "lenhei": lenhei, "measure": measure}
+
+
+
+def test_who_precision_is_the_exact_z_rounded():
+    """WHO precision takes its powers from the vectorised tables (fast_powers); full precision
+    keeps the exact formula. On two million children (a fifth of them with absurd values, a
+    fifth with zwei on a rounding tie), every WHO-precision z must be R's round(z, 2) of the
+    full-precision z, bit for bit."""
+    import importlib
+
+    from numba import njit
+
+    batch = importlib.import_module("zscore.classify")
+
+    @njit(cache=False)
+    def round_all(z):
+        out = np.empty_like(z)
+        for i in range(z.size):
+            out.flat[i] = _kernels.round2_r(z.flat[i])
+        return out
+
+    kids = _random_children(2_000_000, 7)
+    who = batch.classify(**kids)
+    full = batch.classify(**kids, precision="full")
+    for name in ("zlen", "zwei", "zwfl", "zbmi"):
+        expected = round_all(full[name])
+        got = who[name]
+        assert np.array_equal(got.view(np.int64), expected.view(np.int64)), name
+    # flags and categories read the rounded z (unchanged code; the reference tests check them)
+    assert np.isfinite(who["zwei"]).mean() > 0.5
