@@ -352,6 +352,13 @@ def test_empty_groups_have_a_row_with_n_zero_and_no_estimates():
     assert len(t) == 1 + 6 + 2 + 12
 
 
+def test_no_row_left_gives_the_all_row_with_n_zero():
+    """WHO stops when every row is excluded; zscore gives the table with nothing in it."""
+    t = who(kids(age=[3000.0] * 6), standard="2006")
+    assert list(t.index) == ["All"]  # every grouping is empty, so left out
+    assert t.loc["All", "HAZ_unwpop"] == 0 and math.isnan(t.loc["All", "HA_2_r"])
+
+
 def test_a_group_of_one_has_no_sd():
     t = who(kids(n=2, age=[100.0, 400.0], lenhei=[60.0, 75.0], weight=[6.0, 9.0]))
     assert math.isnan(t.loc["Age group: 00-05 mo", "HA_stdev"])

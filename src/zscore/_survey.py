@@ -364,10 +364,9 @@ def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes
 
 # --- ordering rows by PSU -------------------------------------------------------------------------
 @njit(cache=True)
-def order_by_code(codes, ncodes, rows):
-    """Rows (``rows``, or all when empty) ordered by ``codes`` (counting sort, stable) and the
-    start of each code's run (int64[ncodes + 1])."""
-    m = rows.size if rows.size else codes.size
+def order_by_code(codes, ncodes, rows, m):
+    """The m rows used (``rows``, or rows 0..m-1 when ``rows`` is empty) ordered by ``codes``
+    (counting sort, stable), and the start of each code's run (int64[ncodes + 1])."""
     start = np.zeros(ncodes + 1, dtype=np.int64)
     for idx in range(m):
         i = rows[idx] if rows.size else idx
@@ -386,15 +385,14 @@ def order_by_code(codes, ncodes, rows):
 
 # --- codes of groups and PSUs ---------------------------------------------------------------------
 @njit(cache=True)
-def code_presence(codes, ncodes, rows, w):
-    """For codes -1..ncodes-1 over the rows used (``rows``, or all when empty): the position
-    (among those rows) of the first row with each code (-1: absent), the number of rows, and
-    whether any of them has a weight other than 0 (``w`` empty: not computed). Slot ``ncodes``
-    is code -1 (missing)."""
+def code_presence(codes, ncodes, rows, m, w):
+    """For codes -1..ncodes-1 over the m rows used (``rows``, or rows 0..m-1 when ``rows`` is
+    empty): the position (among those rows) of the first row with each code (-1: absent), the
+    number of rows, and whether any of them has a weight other than 0 (``w`` empty: not
+    computed). Slot ``ncodes`` is code -1 (missing)."""
     first = np.full(ncodes + 1, -1, dtype=np.int64)
     count = np.zeros(ncodes + 1, dtype=np.int64)
     positive = np.zeros(ncodes + 1, dtype=np.bool_)
-    m = rows.size if rows.size else codes.size
     for idx in range(m):
         i = rows[idx] if rows.size else idx
         c = codes[i]
@@ -495,9 +493,10 @@ class Design:
     """How the rows were sampled, after WHO's row exclusions.
 
     ``method``: ``"simple"`` (no design), ``"hybrid"`` (weights only) or ``"survey"``.
-    ``rows``: the rows used (int64; empty: all rows). ``stratum``: dense stratum codes (empty:
-    one stratum). ``psu``: dense PSU codes numbered stratum by stratum (empty: every row is its
-    own PSU). ``df_prevalence``/``df_mean``: degrees of freedom of the t quantile of the CIs.
+    ``rows``: the rows used (int64; empty: rows 0..nrows-1). ``stratum``: dense stratum codes
+    (empty: one stratum). ``psu``: dense PSU codes numbered stratum by stratum (empty: every row
+    is its own PSU). ``df_prevalence``/``df_mean``: degrees of freedom of the t quantile of the
+    CIs. ``lonely_strata``: strata with a single PSU.
     """
 
     method: str
@@ -573,7 +572,7 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
         var = _row_psu_variance(design, acc, dev, ratio, total, ngroups)
         devsq = dev.sum(axis=0)[:, :, 1]
     else:
-        order, start = order_by_code(design.psu, design.npsu, rows)
+        order, start = order_by_code(design.psu, design.npsu, rows, m)
         var, devsq = cluster_variance(order, start, design.psu_stratum, w, codes, offsets, bins,
                                       z, ratio, total)
     return _finish(design, tot, devsq, ratio, total, var, ngroups)
@@ -584,8 +583,9 @@ def _row_psu_variance(design, acc, dev, ratio, total, ngroups) -> np.ndarray:
     if design.nstrata == 1:
         nh = np.array([float(design.nrows)])
     else:
-        nh = np.bincount(design.stratum[design.rows] if design.rows.size else design.stratum,
-                         minlength=design.nstrata).astype(np.float64)
+        _, count, _ = code_presence(design.stratum, design.nstrata, design.rows, design.nrows,
+                                    np.empty(0))
+        nh = count[: design.nstrata].astype(np.float64)
     cut = _cut_matrix()
     var = np.zeros((ngroups, NVAR))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -102,10 +102,11 @@ class _Table:
                 raise InputError(f"{arg}={value!r}: no such column; the table has "
                                  f"{self.names[:20]}")
             return self.get(value)
-        if np.ndim(value) == 0:
+        try:
+            size = len(value)
+        except TypeError:
             raise InputError(f"{arg}: give a column name or an array of {self.n} values, not "
-                             f"{value!r}")
-        size = len(value)
+                             f"{value!r}") from None
         if size != self.n:
             raise InputError(f"{arg}: {size} values for a table of {self.n} rows")
         return value
@@ -299,12 +300,26 @@ def _design_codes(table: _Table, arg: str, value: Any) -> np.ndarray | None:
     return codes.astype(np.int64, copy=False)
 
 
-def _present(codes: np.ndarray, ncodes: int, rows: np.ndarray, w: np.ndarray = _EMPTY
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """First position, row count and any weight != 0 of codes 0..ncodes-1 in the rows used
-    (missing dropped)."""
-    first, count, positive = _survey.code_presence(codes, ncodes, rows, w)
-    return first[:ncodes], count[:ncodes], positive[:ncodes]
+@dataclass(frozen=True)
+class _Rows:
+    """The rows used: ``index`` (int64), or every row 0..m-1 when ``index`` is empty."""
+
+    index: np.ndarray
+    m: int
+
+    @staticmethod
+    def of(keep: np.ndarray) -> _Rows:
+        m = int(keep.sum())
+        return _Rows(np.empty(0, dtype=np.int64) if m == keep.size else np.flatnonzero(keep), m)
+
+
+def _present(codes: np.ndarray, ncodes: int, rows: _Rows, w: np.ndarray = _EMPTY,
+             with_missing: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First position, row count and any weight != 0 of codes 0..ncodes-1 in the rows used;
+    ``with_missing``: also slot ncodes for code -1."""
+    first, count, positive = _survey.code_presence(codes, ncodes, rows.index, rows.m, w)
+    k = ncodes + 1 if with_missing else ncodes
+    return first[:k], count[:k], positive[:k]
 
 
 def _renumber(codes: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, int]:
@@ -316,10 +331,10 @@ def _renumber(codes: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, int]:
 def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray | None,
             keep: np.ndarray) -> _survey.Design:
     n = keep.size
-    rows = np.empty(0, dtype=np.int64) if keep.all() else np.flatnonzero(keep)
-    m = int(keep.sum())
+    used = _Rows.of(keep)
+    rows, m = used.index, used.m
     weights = np.ones(n) if w is None else w
-    wk = weights[rows] if rows.size else weights
+    wk = weights[keep]
     empty = np.empty(0, dtype=np.int64)
     if cluster is None and strata is None:
         if w is None or (wk == 1).all():
@@ -330,7 +345,7 @@ def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray
                               positive - 1.0, m - 1.0, 0)
     # svydesign(ids = ~cluster or ~1, strata = ~strata, weights, nest = TRUE)
     if strata is not None:
-        first, _, positive_strata = _present(strata, int(strata.max()) + 1, rows, weights)
+        first, _, positive_strata = _present(strata, int(strata.max()) + 1, used, weights)
         stratum, nstrata = _renumber(strata, first >= 0)
         positive_strata = positive_strata[first >= 0]
     else:
@@ -338,13 +353,13 @@ def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray
         positive_strata = np.array([np.count_nonzero(wk) > 0])
     nclusters = 0
     if cluster is not None:
-        first, _, _ = _present(cluster, int(cluster.max()) + 1, rows)
+        first, _, _ = _present(cluster, int(cluster.max()) + 1, used)
         cluster_code, nclusters = _renumber(cluster, first >= 0)
     if nclusters > 1:
         # PSUs nested in strata: one code per (stratum, cluster), numbered stratum by stratum
         key = np.where((stratum >= 0) & (cluster_code >= 0), stratum * nclusters + cluster_code,
                        -1)
-        first, _, positive_psu = _present(key, nstrata * nclusters, rows, weights)
+        first, _, positive_psu = _present(key, nstrata * nclusters, used, weights)
         present = first >= 0
         psu, npsu = _renumber(key, present)
         psu_stratum = np.flatnonzero(present) // nclusters
@@ -354,7 +369,7 @@ def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray
                                 psu_stratum, float(df), float(df), int((sizes == 1).sum()))
     else:  # every row is its own PSU
         df = int(np.count_nonzero(wk)) - int(positive_strata.sum())
-        _, sizes, _ = _present(stratum, nstrata, rows)
+        _, sizes, _ = _present(stratum, nstrata, used)
         design = _survey.Design("survey", weights, rows, m, stratum, nstrata, empty, 0, empty,
                                 float(df), float(df), int((sizes == 1).sum()))
     if design.lonely_strata:
@@ -376,7 +391,7 @@ class _Codes:
     """The rows' level codes of every grouping, one int32 row each (-1: none); a grouping with
     no level in the rows used is left out, as WHO does."""
 
-    def __init__(self, n: int, most: int, rows: np.ndarray) -> None:
+    def __init__(self, n: int, most: int, rows: _Rows) -> None:
         self.matrix = np.empty((most, n), dtype=np.int32)
         self.groupings: list[_Grouping] = []
         self.rows = rows
@@ -440,7 +455,7 @@ def _level_order(first: np.ndarray, labels: list[str], keys: list[tuple], missin
     return remap, new_labels
 
 
-def _wealth(codes: np.ndarray, labels: list[str], rows: np.ndarray) -> np.ndarray:
+def _wealth(codes: np.ndarray, labels: list[str], rows: _Rows) -> np.ndarray:
     """Remap of wealth codes to WHO's quintiles; other values are missing (warning)."""
     lookup = {str(k): k - 1 for k in range(1, 6)} | {f"Q{k}": k - 1 for k in range(1, 6)}
     quintile = np.array([lookup.get(lab, -2) for lab in labels] + [-1], dtype=np.int64)
@@ -452,7 +467,7 @@ def _wealth(codes: np.ndarray, labels: list[str], rows: np.ndarray) -> np.ndarra
     return np.where(quintile == -2, -1, quintile)
 
 
-def _groupings(table: _Table, ch: _Children, std: str, by: Any, rows: np.ndarray,
+def _groupings(table: _Table, ch: _Children, std: str, by: Any, rows: _Rows,
                method: str) -> _Codes:
     names = _by_names(by)
     out = _Codes(ch.sex.size, 4 + len(names), rows)
@@ -477,7 +492,7 @@ def _groupings(table: _Table, ch: _Children, std: str, by: Any, rows: np.ndarray
         if name == "wealthq":
             out.remap(label, codes, _wealth(codes, labels, rows), WEALTH_LABELS)
             continue
-        first, _, _ = _survey.code_presence(codes, len(labels), rows, _EMPTY)
+        first, _, _ = _present(codes, len(labels), rows, with_missing=True)
         if not (first[:-1] >= 0).any():
             continue  # WHO leaves out a grouping with no value in the rows used
         remap, levels = _level_order(first[:-1], labels, keys, int(first[-1]),
@@ -704,8 +719,14 @@ def prevalence(
     >>> kids = {"sex": [1, 2, 1, 2], "age": [400, 500, 900, 1500],
     ...         "weight": [9.0, 8.1, 11.5, 14.0], "lenhei": [74.0, 72.0, 85.0, 95.0]}
     >>> t = zscore.prevalence(kids, layout="who")
-    >>> t.loc[0, ["Group", "HAZ_unwpop", "HA_2_r"]].tolist()
-    ['All', 4.0, 25.0]
+    >>> print(t.loc[0, "Group"], int(t.loc[0, "HAZ_unwpop"]), float(t.loc[0, "HA_2_r"]))
+    All 4 25.0
+    >>> tidy = zscore.prevalence(kids)
+    >>> stunting = tidy[(tidy.group == "All") & (tidy.indicator == "HA")
+    ...                 & (tidy.statistic == "% z < -2")]
+    >>> print(stunting[["estimate", "se", "ci_lower", "ci_upper"]].round(2).to_string(index=False))
+     estimate   se  ci_lower  ci_upper
+         25.0 25.0      0.48     95.87
     """
     standard = _check(layout, standard, precision, age_unit)
     _pandas()
@@ -723,7 +744,7 @@ def prevalence(
     ch, std = _children(table, args, age_unit, standard, precision)
     keep = _keep_rows(ch, std, standard == "auto", cluster_codes, strata_codes)
     design = _design(w, cluster_codes, strata_codes, keep)
-    groups = _groupings(table, ch, std, by, design.rows, design.method)
+    groups = _groupings(table, ch, std, by, _Rows(design.rows, design.nrows), design.method)
     groupings = groups.groupings
 
     oedema = ch.oedema
