@@ -138,7 +138,7 @@ def fast_powers(scratch, nslots, nrows):
             scratch[4, sl, ct] = e + e * em
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def needs_exact(z):
     """Whether a fast z could round (R's rule, 2 decimals) differently from the exact z."""
     a = abs(z)
@@ -148,7 +148,7 @@ def needs_exact(z):
     return abs(h - math.floor(h) - 0.5) <= FAST_TIE_MARGIN
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def z_pending(y, l, m, s, restricted, power):
     """The z-score of a pending slot (WHO precision): with ``power`` (fast_powers' x ** l)
     when it is in its domain and the 2-decimal result cannot differ; else the exact formula
