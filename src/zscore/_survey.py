@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
@@ -538,6 +538,9 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
     m = design.nrows
     rows = design.rows
     row_psus = design.psu.size == 0
+    if row_psus and design.nstrata * ngroups * NCH * 8 > MAX_STRATUM_SUMS:
+        design = _rows_as_psus(design)  # too many (stratum, group) sums: the clustered pass
+        row_psus = False
     # pass 1 per stratum only where every row is its own PSU (closed form per stratum)
     stratum = design.stratum if row_psus else np.empty(0, dtype=np.int64)
     nstrata = design.nstrata if row_psus else 1
@@ -576,6 +579,22 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
         var, devsq = cluster_variance(order, start, design.psu_stratum, w, codes, offsets, bins,
                                       z, ratio, total)
     return _finish(design, tot, devsq, ratio, total, var, ngroups)
+
+
+#: Bytes of per-(stratum, group) sums above which a design whose rows are its PSUs goes through
+#: the clustered pass instead (one PSU per row).
+MAX_STRATUM_SUMS = 1 << 28
+
+
+def _rows_as_psus(design: Design) -> Design:
+    """The same design with every row used given its own PSU code, numbered stratum by
+    stratum."""
+    rows = design.rows if design.rows.size else np.arange(design.nrows)
+    by_stratum = rows[np.argsort(design.stratum[rows], kind="stable")]
+    psu = np.full(design.stratum.size, -1, dtype=np.int64)
+    psu[by_stratum] = np.arange(by_stratum.size)
+    return replace(design, psu=psu, npsu=int(by_stratum.size),
+                   psu_stratum=design.stratum[by_stratum])
 
 
 def _row_psu_variance(design, acc, dev, ratio, total, ngroups) -> np.ndarray:
