@@ -388,10 +388,14 @@ def test_who_grouping_names_get_whos_labels_and_others_their_own():
 
 def test_free_text_levels_sorted_with_a_design_first_seen_without():
     data = kids(gregion=["B", "A", None, "C", "A", "B"], w=[1.0] * 6, psu=[1, 2, 3] * 2)
-    simple = who(data, by="gregion").index
-    assert [g for g in simple if g.startswith("Geo")] == [
+    simple = who(data, by="gregion")
+    assert [g for g in simple.index if g.startswith("Geo")] == [
         "Geographical region: B", "Geographical region: A", "Geographical region: NA",
         "Geographical region: C"]
+    # as in WHO's code (R's grouping == NA selects nothing), the NA group is empty
+    assert simple.loc["Geographical region: NA", "HAZ_unwpop"] == 0
+    assert math.isnan(simple.loc["Geographical region: NA", "HA_r"])
+    assert simple.loc["Geographical region: B", "HAZ_unwpop"] == 2
     design = who(data, by="gregion", cluster="psu").index
     assert [g for g in design if g.startswith("Geo")] == [
         "Geographical region: A", "Geographical region: B", "Geographical region: C"]

@@ -435,7 +435,8 @@ def _level_order(first: np.ndarray, labels: list[str], keys: list[tuple], missin
                  sort: bool) -> tuple[np.ndarray, list[str]]:
     """Remap (entry k: code -1) and labels of the levels present: sorted with missing dropped
     (R survey's svyby), or in order of first appearance with missing as its own level "NA"
-    (WHO's closed-form methods)."""
+    (WHO's closed-form methods; R's ``grouping == NA`` selects no row, so that level is
+    empty)."""
     present = np.flatnonzero(first >= 0)
     if sort:
         chosen = sorted(present.tolist(), key=lambda c: keys[c])
@@ -451,7 +452,7 @@ def _level_order(first: np.ndarray, labels: list[str], keys: list[tuple], missin
     remap = np.full(len(labels) + 1, -1, dtype=np.int64)
     for new, old in enumerate(chosen):
         remap[old] = new if missing_at < 0 or new < missing_at else new + 1
-    remap[-1] = missing_at
+    remap[-1] = -1  # the rows with a missing value are in no group
     return remap, new_labels
 
 
