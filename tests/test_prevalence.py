@@ -547,6 +547,13 @@ def test_structural_problems_are_one_input_error(kw, message):
         zscore.prevalence(kids(), **kw)
 
 
+def test_a_by_column_with_too_many_levels_is_an_input_error(monkeypatch):
+    monkeypatch.setattr(prev_module, "MAX_LEVELS", 5)
+    with pytest.raises(InputError, match="by='child': 6 distinct values"):
+        zscore.prevalence(kids(child=list("abcdef")), by="child")
+    assert len(zscore.prevalence(kids(village=list("aabbcc")), by="village")) > 0
+
+
 def test_no_table_or_no_sex_is_an_input_error():
     with pytest.raises(InputError, match="needs a table"):
         zscore.prevalence(None)

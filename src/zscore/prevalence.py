@@ -59,6 +59,10 @@ MONTHS_2007 = ("(60-228)",) * 3 + tuple(f"({a.removesuffix(' mo')})" for a in AG
     "(60-119)", "(120-179)", "(180-228)") + ("(60-119)",) * 2 + ("(120-179)",) * 2 + (
     "(180-228)",) * 2
 
+#: Most levels a ``by`` column may have: each group is a row (44 in the tidy table) and its
+#: sums are kept per thread, so a column of identifiers by mistake would exhaust memory.
+MAX_LEVELS = 100_000
+
 #: WHO's prefixes (column order of the table) and the z column each reads.
 INDICATORS = ("HA", "WA", "BMI", "WH")
 Z_COLUMNS = ("zlen", "zwei", "zbmi", "zwfl")
@@ -489,6 +493,9 @@ def _groupings(table: _Table, ch: _Children, std: str, by: Any, rows: _Rows,
                                                    for s in sexes])
     for name in names:
         codes, labels, keys = _labels(table.column("by", name))
+        if len(labels) > MAX_LEVELS:
+            raise InputError(f"by={name!r}: {len(labels):,} distinct values; a grouping may have "
+                             f"at most {MAX_LEVELS:,} (is it an identifier?)")
         label = WHO_GROUPINGS.get(name, name)
         if name == "wealthq":
             out.remap(label, codes, _wealth(codes, labels, rows), WEALTH_LABELS)
