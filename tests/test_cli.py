@@ -194,3 +194,46 @@ def test_school_ages_and_the_standard_option(tmp_path, reader, capsys):
     assert "thinness" not in printed and "2007 reference" not in printed
     result = pd.read_csv(out, keep_default_na=False, na_values=[""])
     assert result.zlen.isna().tolist() == [True, True, False]
+
+
+SURVEY = Path(__file__).resolve().parents[2] / "shared" / "reference_cases" / "survey_cases.csv"
+
+
+def test_prevalence_command_writes_what_the_library_computes(tmp_path, capsys):
+    if not SURVEY.exists():
+        pytest.skip("the shared reference folder is absent")
+    out = tmp_path / "prev.csv"
+    args = ["prevalence", str(SURVEY), "-o", str(out), "--age", "age_days", "--weights", "sw",
+            "--cluster", "cluster", "--strata", "strata", "--by", "gregion"]
+    assert cli.main(args) == 0
+    captured = capsys.readouterr()
+    assert "stunting" in captured.out and "Geographical region: " in captured.out
+    assert "zscore: note:" in captured.err and "1826 days" in captured.err
+    written = pd.read_csv(out)
+    with pytest.warns(UserWarning):
+        direct = zscore.prevalence(pd.read_csv(SURVEY), age="age_days", weights="sw",
+                                   cluster="cluster", strata="strata", by=["gregion"])
+    assert len(written) == len(direct)
+    np.testing.assert_allclose(written.estimate.to_numpy(), direct.estimate.to_numpy(),
+                               rtol=1e-12, equal_nan=True)
+    wide = tmp_path / "wide.csv"
+    assert cli.main([*args[:2], "-o", str(wide), *args[4:], "--layout", "who"]) == 0
+    assert pd.read_csv(wide).columns[:3].tolist() == ["Group", "HAZ_pop", "HAZ_unwpop"]
+
+
+def test_quality_command(tmp_path, capsys):
+    out = tmp_path / "q.csv"
+    assert cli.main(["quality", str(EXAMPLE), "-o", str(out), "--by", "village"]) == 0
+    printed = capsys.readouterr().out
+    assert "Data quality: All" in printed and "pass:" in printed
+    table = pd.read_csv(out)
+    assert {"check", "group", "value", "verdict"} <= set(table.columns)
+    assert "Cibodas" in set(table.group)
+
+
+def test_grouping_column_must_exist(tmp_path, capsys):
+    for command in ("prevalence", "quality"):
+        out = tmp_path / f"{command}.csv"
+        assert cli.main([command, str(EXAMPLE), "-o", str(out), "--by", "desa"]) == 2
+        assert "--by desa: no such column" in capsys.readouterr().err
+        assert not out.exists()

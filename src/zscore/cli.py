@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,21 @@ COLUMN_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema", "headc", "
                "subskin")
 
 
+def _common(p: argparse.ArgumentParser, default_output: str) -> None:
+    """The input file, output file, age unit, standard and column options every command has."""
+    p.add_argument("input", help="measurements file (.csv, .tsv or .parquet)")
+    p.add_argument("-o", "--output", help=f"output file (.csv, .tsv or .parquet); default: "
+                                          f"<input>_{default_output}.csv")
+    p.add_argument("--age-unit", choices=("days", "months"), default="days")
+    p.add_argument("--standard", choices=("auto", "2006", "2007"), default="auto",
+                   help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
+                        "reference from 60 months; 2006 or 2007: one for every row")
+    p.add_argument("--quiet", action="store_true", help="print no summary")
+    for name in COLUMN_ARGS:
+        p.add_argument(f"--{name}", metavar="COLUMN", help=f"column holding {name} "
+                                                           f"(default: '{name}' if present)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zscore",
@@ -31,22 +47,39 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("classify", help="add z-scores, flags, categories and reasons to a file",
                        description="Reads a CSV/TSV/Parquet file of children, writes it back "
                                    "with WHO's z-score columns appended and prints a summary.")
-    p.add_argument("input", help="measurements file (.csv, .tsv or .parquet)")
-    p.add_argument("-o", "--output", help="output file (.csv, .tsv or .parquet); default: "
-                                          "<input>_zscores.csv")
-    p.add_argument("--age-unit", choices=("days", "months"), default="days")
+    _common(p, "zscores")
     p.add_argument("--precision", choices=("who", "full"), default="who",
                    help="who: 2 decimals as WHO publishes (default); full: unrounded")
     p.add_argument("--labels", choices=("who", "id"), default="who",
                    help="category labels: WHO/UNICEF or Indonesia's Permenkes 2/2020")
-    p.add_argument("--standard", choices=("auto", "2006", "2007"), default="auto",
-                   help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
-                        "reference from 60 months; 2006 or 2007: one for every row")
     p.add_argument("--by", help="a column to break the summary down by (e.g. village)")
-    p.add_argument("--quiet", action="store_true", help="print no summary")
-    for name in COLUMN_ARGS:
-        p.add_argument(f"--{name}", metavar="COLUMN", help=f"column holding {name} "
-                                                           f"(default: '{name}' if present)")
+
+    p = sub.add_parser("prevalence", help="survey prevalence with confidence intervals, "
+                                          "as WHO's anthro_prevalence",
+                       description="Reads a file of children (measurements, or the output of "
+                                   "'zscore classify'), writes WHO's prevalence table (tidy, or "
+                                   "WHO's wide layout) and prints the headline figures.")
+    _common(p, "prevalence")
+    p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
+    p.add_argument("--cluster", metavar="COLUMN", help="primary sampling unit (cluster)")
+    p.add_argument("--strata", metavar="COLUMN", help="strata")
+    p.add_argument("--by", nargs="+", default=[], metavar="COLUMN",
+                   help="grouping columns (typeres, gregion, wealthq, mothered, othergr get "
+                        "WHO's labels)")
+    p.add_argument("--layout", choices=("tidy", "who"), default="tidy",
+                   help="tidy: one row per group, indicator and statistic (default); who: "
+                        "WHO's wide table")
+
+    p = sub.add_parser("quality", help="WHO/UNICEF data-quality checks",
+                       description="Reads a file of children, writes the data-quality table "
+                                   "(one row per check, group and statistic, with WHO's "
+                                   "reference and a verdict) and prints the overall checks.")
+    _common(p, "quality")
+    p.add_argument("--by", nargs="+", default=[], metavar="COLUMN",
+                   help="grouping columns (e.g. village)")
+    p.add_argument("--birth-date", metavar="COLUMN", help="date of birth (for heaping of "
+                                                          "birth months and days)")
+    p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
     return parser
 
 
@@ -106,7 +139,89 @@ def _output_path(args: argparse.Namespace) -> str:
     if args.output:
         return args.output
     source = Path(args.input)
-    return str(source.with_name(source.stem + "_zscores.csv"))
+    suffix = {"classify": "zscores"}.get(args.command, args.command)
+    return str(source.with_name(f"{source.stem}_{suffix}.csv"))
+
+
+def _require_columns(table: Any, flag: str, columns: list[str]) -> None:
+    names = table_columns(table)[0]
+    for column in columns:
+        if column not in names:
+            raise InputError(f"{flag} {column}: no such column; the file has {names[:20]}")
+
+
+def _frame_for_writing(frame: Any) -> Any:
+    """A pandas result (prevalence, quality) as what write_table takes."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def prevalence_summary(table: Any) -> str:
+    """The headline figures of a tidy prevalence table: per group, % below -2 (stunting,
+    underweight, wasting / thinness) and above +2 (overweight) with 95 % CI."""
+    if (table.indicator == "WH").any():  # 0-5 years: WHO/UNICEF's headline indicators
+        headline = [("HA", "% z < -2", "stunting"), ("WA", "% z < -2", "underweight"),
+                    ("WH", "% z < -2", "wasting"), ("WH", "% z > +2", "overweight")]
+    else:  # 5-19 years: WHO's use of the 2007 reference
+        headline = [("HA", "% z < -2", "stunting"), ("BMI", "% z < -2", "thinness"),
+                    ("BMI", "% z > +1", "overweight"), ("BMI", "% z > +2", "obesity")]
+    present = [(i, st, name) for i, st, name in headline
+               if ((table.indicator == i) & (table.statistic == st)).any()]
+    keys = list(dict.fromkeys(zip(table.group_variable, table.group, strict=True)))
+    lines = [f"{'':36s}" + "".join(f"{name:>20s}" for _, _, name in present)]
+    for variable, group in keys[:40]:
+        rows = table[(table.group_variable == variable) & (table.group == group)]
+        cells = []
+        for indicator, statistic, _ in present:
+            hit = rows[(rows.indicator == indicator) & (rows.statistic == statistic)]
+            value = hit.estimate.to_numpy()
+            if len(value) == 0 or value[0] != value[0]:
+                cells.append(f"{'-':>20s}")
+                continue
+            low, high = hit.ci_lower.to_numpy()[0], hit.ci_upper.to_numpy()[0]
+            cells.append(f"{value[0]:5.1f}% ({low:4.1f}-{high:4.1f})".rjust(20))
+        label = group if variable == "All" else f"{variable}: {group}"
+        lines.append(f"{label[:36]:36s}" + "".join(cells))
+    if len(keys) > 40:
+        lines.append(f"... and {len(keys) - 40} more groups in the output file")
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """Read, compute and summarise; returns (table to write, text to print)."""
+    from . import prevalence, quality
+    from .quality import summary as quality_summary
+
+    table = read_table(args.input)
+    columns = {name: getattr(args, name) for name in COLUMN_ARGS if getattr(args, name)}
+    if args.command == "classify":
+        out = classify(table, age_unit=args.age_unit, precision=args.precision,
+                       labels=args.labels, standard=args.standard, **columns)
+        if args.by is not None:
+            _require_columns(out, "--by", [args.by])
+        return out, None if args.quiet else summary(out, args.by, args.labels)
+    _require_columns(table, "--by", args.by)
+    if args.command == "prevalence":
+        result = prevalence(table, age_unit=args.age_unit, standard=args.standard,
+                            weights=args.weights, cluster=args.cluster, strata=args.strata,
+                            by=args.by or None, layout=args.layout, **columns)
+        text = None
+        if not args.quiet:
+            text = (prevalence_summary(result) if args.layout == "tidy"
+                    else f"{len(result)} groups x {result.shape[1]} columns (WHO's layout)")
+        return _frame_for_writing(result), text
+    result = quality(table, age_unit=args.age_unit, standard=args.standard,
+                     birth_date=args.birth_date, weights=args.weights, by=args.by or None,
+                     **columns)
+    text = None
+    if not args.quiet:
+        verdicts = Counter(result.verdict.tolist())
+        text = quality_summary(result) + "\n" + ", ".join(
+            f"{k}: {v}" for k, v in sorted(verdicts.items())) + " (all groups)"
+    return _frame_for_writing(result), text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,15 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         output = _output_path(args)
         check_output(output)  # every check before any work, and nothing written before the end
-        table = read_table(args.input)
-        columns = {name: getattr(args, name) for name in COLUMN_ARGS if getattr(args, name)}
-        out = classify(table, age_unit=args.age_unit, precision=args.precision,
-                       labels=args.labels, standard=args.standard, **columns)
-        if args.by is not None:
-            names = table_columns(out)[0]
-            if args.by not in names:
-                raise InputError(f"--by {args.by}: no such column; the file has {names[:20]}")
-        report = None if args.quiet else summary(out, args.by, args.labels)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out, report = _run(args)
+        for w in caught:  # WHO's notes (rows left out, weights set to 0): one line each
+            print(f"zscore: note: {w.message}", file=sys.stderr)
         write_table(out, output)
         elapsed = time.perf_counter() - start
         if report is not None:
