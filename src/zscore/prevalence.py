@@ -444,19 +444,16 @@ def _level_order(first: np.ndarray, labels: list[str], keys: list[tuple], missin
     present = np.flatnonzero(first >= 0)
     if sort:
         chosen = sorted(present.tolist(), key=lambda c: keys[c])
-        new_labels = [labels[c] for c in chosen]
-        missing_at = -1
     else:
         chosen = present[np.argsort(first[present], kind="stable")].tolist()
-        new_labels = [labels[c] for c in chosen]
-        missing_at = -1
-        if missing_first >= 0:
-            missing_at = int(np.searchsorted(first[chosen], missing_first))
-            new_labels.insert(missing_at, "NA")
-    remap = np.full(len(labels) + 1, -1, dtype=np.int64)
+    new_labels = [labels[c] for c in chosen]
+    missing_at = -1
+    if not sort and missing_first >= 0:
+        missing_at = int(np.searchsorted(first[chosen], missing_first))
+        new_labels.insert(missing_at, "NA")
+    remap = np.full(len(labels) + 1, -1, dtype=np.int64)  # the last entry (code -1): no group
     for new, old in enumerate(chosen):
         remap[old] = new if missing_at < 0 or new < missing_at else new + 1
-    remap[-1] = -1  # the rows with a missing value are in no group
     return remap, new_labels
 
 
