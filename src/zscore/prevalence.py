@@ -640,6 +640,25 @@ def _blank_weight_for_age(est: _survey.Estimates, groupings: list[_Grouping]) ->
         arr[blank, sl] = np.nan
 
 
+def _classes(ch: _Children, std: str, n: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Each row's class for each indicator (see :mod:`zscore._survey`) and the z-scores the
+    kernels read."""
+    bins = np.empty((_survey.NIND + 1, n), dtype=np.int8)
+    z = [np.ascontiguousarray(zj) for zj in ch.z]
+    if std == "2007":
+        z[3] = _EMPTY  # no weight-for-height from 5 years
+    _survey.code_rows(z, ch.flagged, ch.oedema, _FLAG_LOW, _FLAG_HIGH, bins)
+    if std == "2007":
+        if ch.oedema.size:
+            # anthroplus: oedema counts as severe weight-for-age only to 120 months, where
+            # weight-for-age exists; above, the child has no weight-for-age value at all
+            above = (ch.oedema == 1) & ~(ch.age_months <= rules.MAX_AGE_MONTHS_WFA_2007)
+            bins[1, above] = -1
+        bins[3] = -1  # no WH, no combined indicators
+        bins[4] = -1
+    return bins, tuple(z)
+
+
 # --- the public function --------------------------------------------------------------------------
 def _check(layout: str, standard: Any, precision: str, age_unit: str) -> str:
     standard = str(standard)
@@ -752,29 +771,11 @@ def prevalence(
     groups = _groupings(table, ch, std, by, _Rows(design.rows, design.nrows), design.method)
     groupings = groups.groupings
 
-    oedema = ch.oedema
-    if std == "2007" and oedema.size:
-        # anthroplus: oedema counts as severe weight-for-age only where weight-for-age exists
-        oedema_wa = oedema & (ch.age_months <= rules.MAX_AGE_MONTHS_WFA_2007)
-    else:
-        oedema_wa = oedema
-    bins = np.empty((_survey.NIND + 1, n), dtype=np.int8)
-    z = [np.ascontiguousarray(zj) for zj in ch.z]
-    if std == "2007":
-        z[3] = _EMPTY  # no weight-for-height from 5 years
-    _survey.code_rows(z, ch.flagged, oedema, _FLAG_LOW, _FLAG_HIGH, bins)
-    if std == "2007" and oedema.size:
-        # oedema above 120 months: no weight-for-age value at all (zwfa is missing there)
-        wa = bins[1]
-        wa[(oedema == 1) & (oedema_wa == 0)] = -1
-    if std == "2007":
-        bins[3] = -1
-        bins[4] = -1
-
+    bins, z = _classes(ch, std, n)
     ngroups = 1 + sum(len(g.levels) for g in groupings)
     offsets = np.cumsum([1] + [len(g.levels) for g in groupings])[:-1].astype(np.int64)
     codes = groups.matrix[: len(groupings)]
-    est = _survey.estimate(design, bins, tuple(z), codes, offsets, ngroups)
+    est = _survey.estimate(design, bins, z, codes, offsets, ngroups)
     if std == "2007":
         _blank_weight_for_age(est, groupings)
     table_out = (_who_table if layout == "who" else _tidy_table)(est, std, groupings)
