@@ -188,6 +188,53 @@ def test_no_design_matches_the_reference():
     assert check_against_reference(table, np.arange(n), np.zeros(n), n - 1.0) > 0
 
 
+def test_row_classes_against_the_definitions():
+    """code_rows: the class of each z-score between WHO's cut-offs, flags and oedema applied
+    (WHO's -3.1 for WA, BMI, WH), and the combined class, against a plain loop."""
+    rng = np.random.default_rng(2)
+    n = 5000
+    z = [np.round(rng.normal(-1, 2, n), 2) for _ in range(4)]
+    for zj in z:
+        zj[rng.random(n) < 0.1] = np.nan
+        zj[rng.random(n) < 0.05] = rng.choice([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0])  # the cut-offs
+    flagged = [rng.random(n) < 0.05 for _ in range(3)] + [np.empty(0, dtype=bool)]
+    oedema = (rng.random(n) < 0.05).astype(np.int8)
+    low, high = np.array([-6.0, -6.0, -5.0, -5.0]), np.array([6.0, 5.0, 5.0, 5.0])
+    bins = np.empty((5, n), dtype=np.int8)
+    survey_module.code_rows(tuple(z), flagged, oedema, low, high, bins)
+
+    def klass(v):
+        for k, bound in enumerate((-3, -2, -1)):
+            if v < bound:
+                return k
+        for k, bound in enumerate((1, 2, 3)):
+            if v <= bound:
+                return 3 + k
+        return 6
+
+    for i in range(n):
+        want = []
+        for j in range(4):
+            v = z[j][i]
+            flag = flagged[j][i] if flagged[j].size else (v < low[j] or v > high[j])
+            if j > 0 and oedema[i]:
+                want.append(7)
+            elif math.isnan(v) or flag:
+                want.append(-1)
+            else:
+                want.append(klass(v))
+        ha, wh = want[0], want[3]
+        if ha < 0 or wh < 0:
+            combined = -1
+        elif ha <= 1 and wh in (0, 1, 7):
+            combined = 0
+        elif ha <= 1 and wh in (5, 6):
+            combined = 1
+        else:
+            combined = 2
+        assert bins[:, i].tolist() == [*want, combined], i
+
+
 # --- properties of the estimators ----------------------------------------------------------
 def estimates(table, **kw) -> pd.DataFrame:
     return quiet(zscore.prevalence, table, **kw).set_index(

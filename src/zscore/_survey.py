@@ -71,23 +71,6 @@ PSU_CH = PSU_COMB + 3
 DEV_CH = 3
 
 
-def class_of(z: float) -> int:
-    """The class of a z-score (pure Python, for tests and documentation)."""
-    if z < -3.0:
-        return 0
-    if z < -2.0:
-        return 1
-    if z < -1.0:
-        return 2
-    if z <= 1.0:
-        return 3
-    if z <= 2.0:
-        return 4
-    if z <= 3.0:
-        return 5
-    return 6
-
-
 # --- coding the rows ------------------------------------------------------------------------------
 # The kernels index arrays with scalars only and pass no array to a helper: numba counts the
 # references of every array view or argument, which costs more than the arithmetic here.
