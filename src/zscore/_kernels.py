@@ -702,3 +702,33 @@ def codes_from_numbers(values, numbers, codes, missing, invalid):
                     c = codes[j]
         out[i] = c
     return out
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def codes_from_utf8(offsets, data, validity, first, n, table, null_code):
+    """int8 codes of n strings of an Arrow string array from row ``first`` (its offsets, UTF-8
+    bytes and validity bitmap, empty when there are no nulls): "" and one ASCII character
+    through table (indexed by the character; "" at 0), null as null_code, anything else
+    UNMAPPED for the caller. Returns (codes, number of UNMAPPED)."""
+    out = np.empty(n, dtype=np.int8)
+    has_validity = validity.shape[0] > 0
+    nblocks = (n + BLOCK - 1) // BLOCK
+    unmapped = np.zeros(nblocks, dtype=np.int64)
+    for b in prange(nblocks):
+        count = 0
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            j = first + i
+            if has_validity and ((validity[j >> 3] >> (j & 7)) & 1) == 0:
+                out[i] = null_code
+                continue
+            a = offsets[j]
+            size = offsets[j + 1] - a
+            if size == 0:
+                out[i] = table[0]
+            elif size == 1 and data[a] > 0 and data[a] < table.shape[0]:
+                out[i] = table[data[a]]
+            else:
+                out[i] = UNMAPPED
+                count += 1
+        unmapped[b] = count
+    return out, unmapped.sum()

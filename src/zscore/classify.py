@@ -11,7 +11,15 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, rules, tables
-from .frames import Column, Factorized, InputError, attach, column_values, table_columns
+from .frames import (
+    Column,
+    Factorized,
+    InputError,
+    arrow_text,
+    attach,
+    column_values,
+    table_columns,
+)
 
 #: The measurement arguments, in kernel order, and WHO's default column names.
 MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
@@ -163,12 +171,7 @@ def _codes_from_text(values: np.ndarray, codes: Mapping[str, int], missing: int,
                      invalid: int) -> np.ndarray:
     """int8 codes of a ``<U1`` array (see _one_char_text): ASCII through a table in one
     parallel pass, any other character by its own text."""
-    key = (tuple(codes.items()), missing, invalid)
-    table = _POINT_TABLES.get(key)
-    if table is None:
-        table = np.array([_point_code(p, codes, missing, invalid) for p in range(_ASCII)],
-                         dtype=np.int8)
-        _POINT_TABLES[key] = table
+    table = _point_table(codes, missing, invalid)
     points = values.view(np.uint32)
     out, unmapped = _kernels.codes_from_points(points, table)
     if unmapped:
@@ -179,9 +182,74 @@ def _codes_from_text(values: np.ndarray, codes: Mapping[str, int], missing: int,
     return out
 
 
-def as_code(values: np.ndarray | Factorized, codes: Mapping[str, int], missing: int,
+def _point_table(codes: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
+    """int8 code of "" (at 0) and of each ASCII character (cached per mapping)."""
+    key = (tuple(codes.items()), missing, invalid)
+    table = _POINT_TABLES.get(key)
+    if table is None:
+        table = np.array([_point_code(p, codes, missing, invalid) for p in range(_ASCII)],
+                         dtype=np.int8)
+        _POINT_TABLES[key] = table
+    return table
+
+
+@dataclass(frozen=True)
+class ArrowText:
+    """A large text column held by Arrow (see frames.arrow_text): its string chunks."""
+
+    chunks: list
+
+    @property
+    def size(self) -> int:
+        return sum(len(c) for c in self.chunks)
+
+
+def _arrow_text(values: Any) -> ArrowText | None:
+    """ArrowText for a large Arrow-held text column, else None."""
+    if isinstance(values, np.ndarray | list | tuple | str) or not hasattr(values, "__len__"):
+        return None
+    if len(values) < SMALL:
+        return None
+    chunks = arrow_text(values)
+    return ArrowText(chunks) if chunks is not None else None
+
+
+def _codes_from_arrow(values: ArrowText, codes: Mapping[str, int], missing: int,
+                      invalid: int) -> np.ndarray:
+    """int8 codes of Arrow strings: "" and one ASCII character through a table in one
+    parallel pass over the offsets and bytes, null as missing, any other string by its text."""
+    table = _point_table(codes, missing, invalid)
+    parts = []
+    for chunk in values.chunks:
+        validity, offsets, data = chunk.buffers()
+        wide = np.int64 if chunk.type.id == _large_string_id() else np.int32
+        out, unmapped = _kernels.codes_from_utf8(
+            np.frombuffer(offsets, dtype=wide),
+            np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8),
+            np.frombuffer(validity, dtype=np.uint8) if validity is not None and chunk.null_count
+            else np.zeros(0, np.uint8),
+            chunk.offset, len(chunk), table, np.int8(missing))
+        if unmapped:
+            import pyarrow as pa
+
+            where = np.flatnonzero(out == _kernels.UNMAPPED)
+            out[where] = as_code(column_values(chunk.take(pa.array(where))), codes, missing,
+                                 invalid)
+        parts.append(out)
+    return np.concatenate(parts) if len(parts) != 1 else parts[0]
+
+
+def _large_string_id() -> int:
+    import pyarrow as pa
+
+    return pa.large_string().id
+
+
+def as_code(values: np.ndarray | Factorized | ArrowText, codes: Mapping[str, int], missing: int,
             invalid: int) -> np.ndarray:
     """int8 codes for sex, measure or oedema values."""
+    if isinstance(values, ArrowText):
+        return _codes_from_arrow(values, codes, missing, invalid)
     if isinstance(values, Factorized):
         lookup = [codes.get(key, invalid) if (key := _code_key(u)) is not None else missing
                   for u in values.uniques]
@@ -245,10 +313,18 @@ def gather_inputs(data: Any, given: Mapping[str, Any], age_unit: str = "days") -
     if "sex" not in chosen:
         raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
                          "are by sex")
-    arrays = {arg: v if arg in _CODE_ARGUMENTS and _one_char_text(v) else column_values(v)
-              for arg, v in chosen.items()}
-    lengths = {arg: a.size for arg, a in arrays.items() if np.ndim(a.codes if isinstance(
-        a, Factorized) else a) == 1}
+    arrays: dict[str, Any] = {}
+    for arg, v in chosen.items():
+        if arg in _CODE_ARGUMENTS:  # large text codes: read in parallel, not factorized first
+            if _one_char_text(v):
+                arrays[arg] = v
+                continue
+            if (text := _arrow_text(v)) is not None:
+                arrays[arg] = text
+                continue
+        arrays[arg] = column_values(v)
+    lengths = {arg: a.size for arg, a in arrays.items() if isinstance(a, ArrowText)
+               or np.ndim(a.codes if isinstance(a, Factorized) else a) == 1}
     n = nrows if nrows is not None else max(lengths.values(), default=1)
     wrong = {arg: size for arg, size in lengths.items() if size != n}
     if wrong:

@@ -309,6 +309,43 @@ def column_values(values: Any) -> np.ndarray | Factorized:
     return _factorize_numpy(arr.astype(object) if arr.dtype.kind == "b" else arr)
 
 
+def arrow_text(values: Any) -> list | None:
+    """The chunks (pyarrow string or large_string arrays) of a text column held by Arrow: a
+    pandas ``str`` column with pyarrow storage, a polars String column or a pyarrow string
+    column; None for anything else."""
+    mod = _module(values)
+    if mod == "pandas":
+        import pandas as pd
+
+        dtype = values.dtype
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            data = values.array.__arrow_array__()
+        elif isinstance(dtype, pd.ArrowDtype):
+            data = values.array.__arrow_array__()
+        else:
+            return None
+    elif mod == "polars":
+        if not values.dtype.is_(_polars_string()):
+            return None
+        data = values.to_arrow()
+    elif mod == "pyarrow":
+        data = values
+    else:
+        return None
+    import pyarrow as pa
+
+    chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
+    if not all(isinstance(c, pa.StringArray | pa.LargeStringArray) for c in chunks):
+        return None
+    return chunks
+
+
+def _polars_string() -> Any:
+    import polars as pl
+
+    return pl.String
+
+
 def to_numpy(values: Any) -> np.ndarray:
     """A 1-d numpy array from a column of any supported library (numbers as float64 with NaN
     for missing, anything else as an object array)."""
