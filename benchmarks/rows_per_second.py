@@ -190,7 +190,8 @@ def stages(d: dict) -> dict:
 
 # --- 2. parsing codes ----------------------------------------------------------------------------
 def parse_codes(values) -> np.ndarray:
-    return batch.as_code(batch.column_values(values), rules.MEASURE_CODES,
+    """A measure column to kernel codes, as zscore.classify reads it."""
+    return batch.as_code(batch.code_column(values), rules.MEASURE_CODES,
                          rules.MEASURE_MISSING, rules.MEASURE_INVALID)
 
 

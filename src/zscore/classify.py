@@ -245,6 +245,16 @@ def _large_string_id() -> int:
     return pa.large_string().id
 
 
+def code_column(values: Any) -> np.ndarray | Factorized | ArrowText:
+    """A sex, measure or oedema column as :func:`as_code` takes it: large one-character numpy
+    text and Arrow-held text as they are (read in parallel), anything else through
+    column_values."""
+    if _one_char_text(values):
+        return values
+    text = _arrow_text(values)
+    return text if text is not None else column_values(values)
+
+
 def as_code(values: np.ndarray | Factorized | ArrowText, codes: Mapping[str, int], missing: int,
             invalid: int) -> np.ndarray:
     """int8 codes for sex, measure or oedema values."""
@@ -313,16 +323,8 @@ def gather_inputs(data: Any, given: Mapping[str, Any], age_unit: str = "days") -
     if "sex" not in chosen:
         raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
                          "are by sex")
-    arrays: dict[str, Any] = {}
-    for arg, v in chosen.items():
-        if arg in _CODE_ARGUMENTS:  # large text codes: read in parallel, not factorized first
-            if _one_char_text(v):
-                arrays[arg] = v
-                continue
-            if (text := _arrow_text(v)) is not None:
-                arrays[arg] = text
-                continue
-        arrays[arg] = column_values(v)
+    arrays = {arg: code_column(v) if arg in _CODE_ARGUMENTS else column_values(v)
+              for arg, v in chosen.items()}
     lengths = {arg: a.size for arg, a in arrays.items() if isinstance(a, ArrowText)
                or np.ndim(a.codes if isinstance(a, Factorized) else a) == 1}
     n = nrows if nrows is not None else max(lengths.values(), default=1)
