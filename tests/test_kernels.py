@@ -143,7 +143,7 @@ def test_rounding_rule_differs_from_decimal_on_binary_values():
     assert _kernels.round2_r(0.285) == r_round2(0.285)
 
 
-# --- the fast powers of WHO precision --------------------------------------------------------
+# --- WHO precision against full precision --------------------------------------------------------
 def _random_children(n: int, seed: int) -> dict:
     """Children 0-19 years with plausible and absurd measurements, and weights placed exactly
     on (or a hair from) a rounding tie of zwei, where the fast power must hand over."""
@@ -171,10 +171,9 @@ def _random_children(n: int, seed: int) -> dict:
 
 
 def test_who_precision_is_the_exact_z_rounded():
-    """WHO precision takes its powers from the vectorised tables (fast_powers); full precision
-    keeps the exact formula. On two million children (a fifth of them with absurd values, a
-    fifth with zwei on a rounding tie), every WHO-precision z must be R's round(z, 2) of the
-    full-precision z, bit for bit."""
+    """Whatever the kernel does to be fast (docs/performance.md tried faster powers), on two
+    million children (a fifth of them with absurd values, a fifth with zwei on a rounding tie)
+    every WHO-precision z must be R's round(z, 2) of the full-precision z, bit for bit."""
     import importlib
 
     from numba import njit

@@ -65,105 +65,13 @@ def lms_value(k, l, m, s):
 @njit(cache=True, error_model="numpy")
 def restricted_z(y, l, m, s):
     """Restricted LMS: beyond +-3 SD, distance in units of the 2-to-3 SD gap on that side."""
-    return restricted_tail(y, l, m, s, lms_z(y, l, m, s))
-
-
-@njit(cache=True, error_model="numpy")
-def restricted_tail(y, l, m, s, z):
-    """The restricted z for the plain LMS z-score z (z itself within +-3 SD)."""
+    z = lms_z(y, l, m, s)
     if z > 3.0:
         sd3 = lms_value(3.0, l, m, s)
         return 3.0 + (y - sd3) / (sd3 - lms_value(2.0, l, m, s))
     if z < -3.0:
         sd3 = lms_value(-3.0, l, m, s)
         return -3.0 + (y - sd3) / (lms_value(-2.0, l, m, s) - sd3)
-    return z
-
-
-# --- powers for WHO precision, vectorised (see docs/performance.md, "Powers") -----------------
-# x ** l as exp(l ln x) by table look-ups and short polynomials, branch-free so that a loop
-# over a chunk of rows compiles to SIMD code (about 3 times faster than one libm pow a row):
-# ln x = ln(x_j) + log1p(x / x_j - 1) around the nearest of 192 points x_j in [1/2, 2), then
-# exp(u) = exp(k/64) (1 + expm1(u - k/64)). Within 4 units in the last place of the correctly
-# rounded power for x in [1/2, 2) and |l| <= 2; z then differs from the exact formula's by at
-# most ~1e-10 (|S L| >= 1e-5 in WHO's tables). Outside that domain, and whenever the
-# 2-decimal result could differ, the exact formula is used (z_pending).
-FAST_STEPS = 128  # table points per unit of x
-_FAST_X = (np.arange(FAST_STEPS // 2, 2 * FAST_STEPS) + 0.5) / FAST_STEPS  # x_j in [1/2, 2)
-_FAST_INV = 1.0 / _FAST_X  # the doubles the reduction multiplies by
-_FAST_LOG = -np.log(_FAST_INV)  # ln of the exact inverse of each multiplier
-_FAST_EXP = np.exp(np.arange(-128, 129) / 64.0)  # exp(k/64), k = -128 .. 128
-_FAST_X_MAX = 2.0 - 2.0**-52  # the largest double below 2
-#: The fast power is used only where |S L| is at least this and |L| at most FAST_MAX_L.
-FAST_MIN_SL = 1e-6
-FAST_MAX_L = 2.0
-#: A fast z is recomputed exactly when 100 |z| is within FAST_TIE_MARGIN of a rounding tie
-#: (x.xx5: the fast z is within 1e-8 of the exact one on that scale), when |z| < FAST_ZERO (the
-#: sign of a rounded 0) or |z| >= FAST_MAX_Z.
-FAST_TIE_MARGIN = 2e-7
-FAST_ZERO = 1e-8
-FAST_MAX_Z = 1000.0
-#: Rows per chunk of a block: the pending z-scores of a chunk are powered in one SIMD loop.
-CHUNK = 256
-#: Pending z-score kinds (scratch row 5): none, plain LMS, restricted LMS.
-PENDING_NONE, PENDING_PLAIN, PENDING_RESTRICTED = 0.0, 1.0, 2.0
-
-
-@njit(cache=True, error_model="numpy", boundscheck=False)
-def fast_powers(scratch, nslots, nrows):
-    """scratch[4, sl, ct] = (scratch[0] / scratch[2]) ** scratch[1] for every pending slot and
-    row of a chunk (rows 0 y, 1 L, 2 M, 3 S, 4 the power), clamped into the fast domain: a
-    value outside it is garbage the caller does not use (see z_pending)."""
-    for sl in range(nslots):
-        for ct in range(nrows):
-            x = scratch[0, sl, ct] / scratch[2, sl, ct]
-            x = x if x >= 0.5 else 0.5  # NaN too: every index stays in its table
-            x = x if x <= _FAST_X_MAX else _FAST_X_MAX
-            j = np.int64(x * FAST_STEPS) - FAST_STEPS // 2
-            r = x * _FAST_INV[j] - 1.0  # |r| <= 1/128
-            r2 = r * r
-            # log1p(r) to r^8 (the rest < 1e-19), grouped to shorten the dependency chain
-            lg = r + r2 * ((-0.5 + r * (1.0 / 3.0)) + r2 * ((-0.25 + r * 0.2) + r2 * (
-                (-1.0 / 6.0 + r * (1.0 / 7.0)) + r2 * -0.125)))
-            u = scratch[1, sl, ct] * (_FAST_LOG[j] + lg)
-            u = u if u >= -1.99 else -1.99
-            u = u if u <= 1.99 else 1.99
-            kf = math.floor(u * 64.0 + 0.5)
-            v = u - kf * 0.015625  # exact; |v| <= 1/128
-            v2 = v * v
-            # expm1(v) to v^7 (the rest < 1e-19)
-            em = v + v2 * ((0.5 + v * (1.0 / 6.0)) + v2 * (
-                (1.0 / 24.0 + v * (1.0 / 120.0)) + v2 * (1.0 / 720.0 + v * (1.0 / 5040.0))))
-            e = _FAST_EXP[np.int64(kf) + 128]
-            scratch[4, sl, ct] = e + e * em
-
-
-@njit(cache=True, error_model="numpy")
-def needs_exact(z):
-    """Whether a fast z could round (R's rule, 2 decimals) differently from the exact z."""
-    a = abs(z)
-    if not (a >= FAST_ZERO and a < FAST_MAX_Z):
-        return True
-    h = 100.0 * a
-    return abs(h - math.floor(h) - 0.5) <= FAST_TIE_MARGIN
-
-
-@njit(cache=True, error_model="numpy")
-def z_pending(y, l, m, s, restricted, power):
-    """The z-score of a pending slot (WHO precision): with ``power`` (fast_powers' x ** l)
-    when it is in its domain and the 2-decimal result cannot differ; else the exact formula
-    (restricted LMS or plain)."""
-    x = y / m
-    sl = s * l
-    if x >= 0.5 and x < 2.0 and abs(l) <= FAST_MAX_L and abs(sl) >= FAST_MIN_SL:
-        z = (power - 1.0) / sl
-        if restricted:
-            z = restricted_tail(y, l, m, s, z)
-        if not needs_exact(z):
-            return z
-    z = lms_z(y, l, m, s)
-    if restricted:
-        z = restricted_tail(y, l, m, s, z)
     return z
 
 
@@ -291,281 +199,235 @@ def score_rows(
     nactive = slot_indicator.shape[0]
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
-    chunk = max(1, min(CHUNK, stop - start))
-    # per chunk of rows: y, L, M, S, the power and the pending kind of each slot (numbers
-    # throughout: fast_powers also reads the slots nothing is pending in)
-    scratch = np.ones((6, nactive, chunk))
-    for c0 in range(start, stop, chunk):
-        c1 = min(stop, c0 + chunk)
-        for i in range(c0, c1):
-            ct = i - c0
-            if who_round:
-                for sl in range(nactive):
-                    scratch[5, sl, ct] = PENDING_NONE
-            # --- sex
-            sx = sex[i]
-            r_sex = R_OK
-            if sx == 0:
-                r_sex = R_SEX_MISSING
-            elif sx < 0:
-                r_sex = R_SEX_INVALID
-            # --- age: rounded whole day for 0-5 y lookups, unrounded months for the rest
-            a = age[i]
-            r_age = R_OK
-            day = -1.0
-            months = math.nan
-            if a != a:
-                r_age = R_AGE_MISSING
-            elif not (a >= 0.0):  # negative (or unparseable text, -inf); +inf is merely too old
-                r_age = R_AGE_INVALID
+    for i in range(start, stop):
+        # --- sex
+        sx = sex[i]
+        r_sex = R_OK
+        if sx == 0:
+            r_sex = R_SEX_MISSING
+        elif sx < 0:
+            r_sex = R_SEX_INVALID
+        # --- age: rounded whole day for 0-5 y lookups, unrounded months for the rest
+        a = age[i]
+        r_age = R_OK
+        day = -1.0
+        months = math.nan
+        if a != a:
+            r_age = R_AGE_MISSING
+        elif not (a >= 0.0):  # negative (or unparseable text, -inf); +inf is merely too old
+            r_age = R_AGE_INVALID
+        else:
+            if age_is_months:
+                months = a
+                day = round_half_up(a * days_per_month)
             else:
-                if age_is_months:
-                    months = a
-                    day = round_half_up(a * days_per_month)
-                else:
-                    months = a / days_per_month
-                    day = round_half_up(a)
-            has_age = r_age == R_OK
-            # --- the standard: WHO 2006 (0-5 y) or the 2007 reference (5-19 y)
-            new = mode == STANDARD_2007 or (
-                mode == STANDARD_AUTO and has_age and months >= min_months_2007)
-            out_std[i] = 1 if new else 0
+                months = a / days_per_month
+                day = round_half_up(a)
+        has_age = r_age == R_OK
+        # --- the standard: WHO 2006 (0-5 y) or the 2007 reference (5-19 y)
+        new = mode == STANDARD_2007 or (
+            mode == STANDARD_AUTO and has_age and months >= min_months_2007)
+        out_std[i] = 1 if new else 0
+        if new:
+            in_age_range = has_age and months >= min_months_2007 and months <= max_months_2007
+        else:
+            in_age_range = has_age and months < max_months and day <= max_days
+        # --- oedema
+        oe = oedema[i]
+        r_oedema = R_OK
+        if oe == 1:
+            r_oedema = R_OEDEMA
+        elif oe < 0:
+            r_oedema = R_OEDEMA_INVALID
+        # --- length/height: 0-5 y position rules and +-0.7 cm; 5-19 y standing height as given
+        r_len = R_OK
+        clh = math.nan
+        cm = 0
+        if have_len:
+            lh = lenhei[i]
+            cm = measure[i]
+            c9 = 0
+            r_len = measurement_reason(lh, R_LENHEI_MISSING, R_LENHEI_INVALID)
             if new:
-                in_age_range = (has_age and months >= min_months_2007
-                                and months <= max_months_2007)
+                if r_len == R_OK:
+                    clh = lh
             else:
-                in_age_range = has_age and months < max_months and day <= max_days
-            # --- oedema
-            oe = oedema[i]
-            r_oedema = R_OK
-            if oe == 1:
-                r_oedema = R_OEDEMA
-            elif oe < 0:
-                r_oedema = R_OEDEMA_INVALID
-            # --- length/height: 0-5 y position rules and +-0.7 cm; 5-19 y standing height
-            r_len = R_OK
-            clh = math.nan
-            cm = 0
-            if have_len:
-                lh = lenhei[i]
-                cm = measure[i]
-                c9 = 0
-                r_len = measurement_reason(lh, R_LENHEI_MISSING, R_LENHEI_INVALID)
-                if new:
-                    if r_len == R_OK:
-                        clh = lh
-                else:
-                    if cm == 2 and has_age and months < standing_min_months:
-                        cm = 0
-                        c9 = 1
-                    if r_len == R_OK and cm < 0:
-                        r_len = R_MEASURE_INVALID
-                    if r_len == R_OK:
-                        clh = lh
-                        if has_age and day < switch_day and cm == 2:
-                            clh = lh + adjust_cm
-                        elif has_age and day >= switch_day and cm == 1:
-                            clh = lh - adjust_cm
-                        if not (clh > 0.0):  # a length under 0.7 cm lying from 2 years
-                            r_len = R_LENHEI_INVALID
-                out_clenhei[i] = clh
-                out_cmeasure[i] = max(cm, 0)
-                out_c9mo[i] = c9
-            r_wei = R_OK
-            w = math.nan
-            if have_wei:
-                w = weight[i]
-                r_wei = measurement_reason(w, R_WEIGHT_MISSING, R_WEIGHT_INVALID)
-            r_bmi_input = r_wei if r_wei != R_OK else r_len
-            bmi = math.nan
-            if have_len and have_wei:
-                if r_bmi_input == R_OK:
-                    t = clh / 100.0
-                    bmi = w / (t * t)
-                out_cbmi[i] = bmi
-            # --- the age-based reason shared by every indicator (before its own checks)
-            r_base = r_sex
-            if r_base == R_OK:
-                r_base = r_age
-                if r_base == R_OK and not in_age_range:
-                    r_base = R_AGE_OUT_OF_RANGE
-            sxi = max(int(sx) - 1, 0)
-            # table rows: whole day (2006) or the two whole months around the age (2007)
-            di = 0
-            mlo = 0
-            mup = 0
-            dm = 0.0
-            if in_age_range:
-                if new:
-                    mlo = int(math.trunc(months))
-                    mup = int(math.trunc(months + 1.0))
-                    dm = months - mlo
-                else:
-                    di = int(day)
-            # Each z-score, unrounded, straight into out_z or (a power to take) pending in
-            # scratch (no helper takes an array: numba would reference-count it on every
-            # call); the reason codes packed 5 bits per indicator.
-            key = np.int64(0)
-            for k in (I_LEN, I_WEI, I_BMI):  # the age-based indicators both standards have
-                sl = slot[k]
-                if sl < 0:
-                    continue
-                r = r_base
-                if k == I_LEN:
-                    y = clh
-                    if r == R_OK:
-                        r = r_len
-                else:  # weight- and BMI-for-age: missing with oedema
-                    y = w if k == I_WEI else bmi
-                    if r == R_OK and new and k == I_WEI and months > max_months_wfa:
-                        r = R_AGE_OUT_OF_RANGE
-                    if r == R_OK:
-                        r = r_oedema
-                    if r == R_OK:
-                        r = r_wei if k == I_WEI else r_bmi_input
-                z = math.nan
+                if cm == 2 and has_age and months < standing_min_months:
+                    cm = 0
+                    c9 = 1
+                if r_len == R_OK and cm < 0:
+                    r_len = R_MEASURE_INVALID
+                if r_len == R_OK:
+                    clh = lh
+                    if has_age and day < switch_day and cm == 2:
+                        clh = lh + adjust_cm
+                    elif has_age and day >= switch_day and cm == 1:
+                        clh = lh - adjust_cm
+                    if not (clh > 0.0):  # a length under 0.7 cm lying from 2 years
+                        r_len = R_LENHEI_INVALID
+            out_clenhei[i] = clh
+            out_cmeasure[i] = max(cm, 0)
+            out_c9mo[i] = c9
+        r_wei = R_OK
+        w = math.nan
+        if have_wei:
+            w = weight[i]
+            r_wei = measurement_reason(w, R_WEIGHT_MISSING, R_WEIGHT_INVALID)
+        r_bmi_input = r_wei if r_wei != R_OK else r_len
+        bmi = math.nan
+        if have_len and have_wei:
+            if r_bmi_input == R_OK:
+                t = clh / 100.0
+                bmi = w / (t * t)
+            out_cbmi[i] = bmi
+        # --- the age-based reason shared by every indicator (before its own checks)
+        r_base = r_sex
+        if r_base == R_OK:
+            r_base = r_age
+            if r_base == R_OK and not in_age_range:
+                r_base = R_AGE_OUT_OF_RANGE
+        sxi = max(int(sx) - 1, 0)
+        # table rows: whole day (2006) or the two whole months around the age (2007)
+        di = 0
+        mlo = 0
+        mup = 0
+        dm = 0.0
+        if in_age_range:
+            if new:
+                mlo = int(math.trunc(months))
+                mup = int(math.trunc(months + 1.0))
+                dm = months - mlo
+            else:
+                di = int(day)
+        # Each z-score, unrounded, straight into out_z (no helper takes an array: numba would
+        # reference-count it on every call); the reason codes packed 5 bits per indicator.
+        key = np.int64(0)
+        for k in (I_LEN, I_WEI, I_BMI):  # the age-based indicators both standards have
+            sl = slot[k]
+            if sl < 0:
+                continue
+            r = r_base
+            if k == I_LEN:
+                y = clh
                 if r == R_OK:
-                    if new:
-                        t = 0 if k == I_LEN else (1 if k == I_WEI else 2)
-                        l = month_tables[t, sxi, mlo, 0]
-                        m = month_tables[t, sxi, mlo, 1]
-                        s = month_tables[t, sxi, mlo, 2]
-                        if dm > 0.0:  # anthroplus: linear in age between whole months
-                            l = lerp(l, month_tables[t, sxi, mup, 0], dm)
-                            m = lerp(m, month_tables[t, sxi, mup, 1], dm)
-                            s = lerp(s, month_tables[t, sxi, mup, 2], dm)
-                    else:
-                        t = DAY_TABLE_OF[k]
-                        l = day_tables[t, sxi, di, 0]
-                        m = day_tables[t, sxi, di, 1]
-                        s = day_tables[t, sxi, di, 2]
-                    if l == 1.0 or not who_round:  # no power to take, or the exact one
-                        z = lms_z(y, l, m, s) if k == I_LEN else restricted_z(y, l, m, s)
-                    else:  # pending: see fast_powers
-                        scratch[0, sl, ct] = y
-                        scratch[1, sl, ct] = l
-                        scratch[2, sl, ct] = m
-                        scratch[3, sl, ct] = s
-                        scratch[5, sl, ct] = PENDING_PLAIN if k == I_LEN else PENDING_RESTRICTED
-                out_z[sl, i] = z
-                key |= np.int64(r) << np.int64(5 * k)
-            sl = slot[I_WFL]
-            if sl >= 0:  # weight-for-length/height: age only when present (else by position)
-                r = r_sex
-                if r == R_OK and has_age and not in_age_range:
-                    r = R_AGE_OUT_OF_RANGE
-                if r == R_OK and new:  # the 2007 reference has no weight-for-height
+                    r = r_len
+            else:  # weight- and BMI-for-age: missing with oedema
+                y = w if k == I_WEI else bmi
+                if r == R_OK and new and k == I_WEI and months > max_months_wfa:
                     r = R_AGE_OUT_OF_RANGE
                 if r == R_OK:
                     r = r_oedema
                 if r == R_OK:
-                    r = r_wei
-                if r == R_OK:
-                    r = r_len
+                    r = r_wei if k == I_WEI else r_bmi_input
+            z = math.nan
+            if r == R_OK:
+                if new:
+                    t = 0 if k == I_LEN else (1 if k == I_WEI else 2)
+                    l = month_tables[t, sxi, mlo, 0]
+                    m = month_tables[t, sxi, mlo, 1]
+                    s = month_tables[t, sxi, mlo, 2]
+                    if dm > 0.0:  # anthroplus: linear in age between whole months
+                        l = lerp(l, month_tables[t, sxi, mup, 0], dm)
+                        m = lerp(m, month_tables[t, sxi, mup, 1], dm)
+                        s = lerp(s, month_tables[t, sxi, mup, 2], dm)
+                else:
+                    t = DAY_TABLE_OF[k]
+                    l = day_tables[t, sxi, di, 0]
+                    m = day_tables[t, sxi, di, 1]
+                    s = day_tables[t, sxi, di, 2]
+                z = lms_z(y, l, m, s) if k == I_LEN else restricted_z(y, l, m, s)
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * k)
+        sl = slot[I_WFL]
+        if sl >= 0:  # weight-for-length/height: age only when present (else by position)
+            r = r_sex
+            if r == R_OK and has_age and not in_age_range:
+                r = R_AGE_OUT_OF_RANGE
+            if r == R_OK and new:  # the 2007 reference has no weight-for-height
+                r = R_AGE_OUT_OF_RANGE
+            if r == R_OK:
+                r = r_oedema
+            if r == R_OK:
+                r = r_wei
+            if r == R_OK:
+                r = r_len
+            z = math.nan
+            if r == R_OK:
+                if has_age:
+                    use_length = day < switch_day
+                elif cm == 1:
+                    use_length = True
+                elif cm == 2:
+                    use_length = False
+                else:
+                    use_length = clh < wfl_switch_cm
+                if use_length:
+                    tb, first, ok = 0, wfl_first, clh >= wfl_lo and clh <= wfl_hi
+                else:
+                    tb, first, ok = 1, wfh_first, clh >= wfh_lo and clh <= wfh_hi
+                if ok:
+                    lo, up, d = tenth_position(clh, first)
+                    l = lenhei_tables[tb, sxi, lo, 0]
+                    m = lenhei_tables[tb, sxi, lo, 1]
+                    s = lenhei_tables[tb, sxi, lo, 2]
+                    if d > 0.0:
+                        l = lerp(l, lenhei_tables[tb, sxi, up, 0], d)
+                        m = lerp(m, lenhei_tables[tb, sxi, up, 1], d)
+                        s = lerp(s, lenhei_tables[tb, sxi, up, 2], d)
+                    z = restricted_z(w, l, m, s)
+                else:
+                    r = R_LENHEI_OUT_OF_RANGE
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * I_WFL)
+        if have_other:  # head and arm circumference, skinfolds (arm and skinfolds from day 91)
+            for k in range(I_HC, I_SS + 1):
+                sl = slot[k]
+                if sl < 0:
+                    continue
+                r = r_base
+                if r == R_OK and (new or day < min_day[k]):
+                    r = R_AGE_OUT_OF_RANGE
                 z = math.nan
                 if r == R_OK:
-                    if has_age:
-                        use_length = day < switch_day
-                    elif cm == 1:
-                        use_length = True
-                    elif cm == 2:
-                        use_length = False
-                    else:
-                        use_length = clh < wfl_switch_cm
-                    if use_length:
-                        tb, first, ok = 0, wfl_first, clh >= wfl_lo and clh <= wfl_hi
-                    else:
-                        tb, first, ok = 1, wfh_first, clh >= wfh_lo and clh <= wfh_hi
-                    if ok:
-                        lo, up, d = tenth_position(clh, first)
-                        l = lenhei_tables[tb, sxi, lo, 0]
-                        m = lenhei_tables[tb, sxi, lo, 1]
-                        s = lenhei_tables[tb, sxi, lo, 2]
-                        if d > 0.0:
-                            l = lerp(l, lenhei_tables[tb, sxi, up, 0], d)
-                            m = lerp(m, lenhei_tables[tb, sxi, up, 1], d)
-                            s = lerp(s, lenhei_tables[tb, sxi, up, 2], d)
-                        if not who_round:
-                            z = restricted_z(w, l, m, s)
-                        else:
-                            scratch[0, sl, ct] = w
-                            scratch[1, sl, ct] = l
-                            scratch[2, sl, ct] = m
-                            scratch[3, sl, ct] = s
-                            scratch[5, sl, ct] = PENDING_RESTRICTED
-                    else:
-                        r = R_LENHEI_OUT_OF_RANGE
-                out_z[sl, i] = z
-                key |= np.int64(r) << np.int64(5 * I_WFL)
-            if have_other:  # head, arm circumference, skinfolds (arm, skinfolds from day 91)
-                for k in range(I_HC, I_SS + 1):
-                    sl = slot[k]
-                    if sl < 0:
-                        continue
-                    r = r_base
-                    if r == R_OK and (new or day < min_day[k]):
-                        r = R_AGE_OUT_OF_RANGE
-                    z = math.nan
+                    y = other[k - I_HC, i]
+                    r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
                     if r == R_OK:
-                        y = other[k - I_HC, i]
-                        r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
-                        if r == R_OK:
-                            t = DAY_TABLE_OF[k]
-                            l = day_tables[t, sxi, di, 0]
-                            m = day_tables[t, sxi, di, 1]
-                            s = day_tables[t, sxi, di, 2]
-                            if l == 1.0 or not who_round:
-                                z = (restricted_z(y, l, m, s) if restricted[k]
-                                     else lms_z(y, l, m, s))
-                            else:
-                                scratch[0, sl, ct] = y
-                                scratch[1, sl, ct] = l
-                                scratch[2, sl, ct] = m
-                                scratch[3, sl, ct] = s
-                                scratch[5, sl, ct] = (PENDING_RESTRICTED if restricted[k]
-                                                    else PENDING_PLAIN)
-                    out_z[sl, i] = z
-                    key |= np.int64(r) << np.int64(5 * k)
-            out_reason[i] = key
-        if who_round:  # full precision takes the exact power straight away
-            fast_powers(scratch, nactive, c1 - c0)
-        for i in range(c0, c1):
-            ct = i - c0
-            for sl in range(nactive if who_round else 0):
-                kind = scratch[5, sl, ct]
-                if kind != PENDING_NONE:
-                    out_z[sl, i] = z_pending(
-                        scratch[0, sl, ct], scratch[1, sl, ct], scratch[2, sl, ct],
-                        scratch[3, sl, ct], kind == PENDING_RESTRICTED, scratch[4, sl, ct])
-            new = out_std[i] == 1
-            # WHO rounding, then flags and categories from the z as returned
-            for sl in range(nactive):
-                z = out_z[sl, i]
-                if who_round:
-                    z = round2_index(z)[0]
-                    out_z[sl, i] = z
-                k = slot_indicator[sl]
-                out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
-            for c in range(ncol):  # a column without a rule for this row's standard stays missing
-                out_cat[c, i] = -1
-            std_bit = 2 if new else 1
-            for c in range(ncat):
-                if (cat_std[c] & std_bit) == 0:
-                    continue
-                sl = cat_slot[c]
-                z = out_z[sl, i]
-                code = -1
-                if z == z and out_f[sl, i] != 1:
-                    h = z * 100.0  # after WHO rounding z = h/100 exactly: the class is tabulated
-                    if who_round and abs(h) < HUNDREDTHS - 1:
-                        code = cat_lut[c, int(round(h)) + HUNDREDTHS - 1]
-                    else:
-                        j = 0
-                        for b in range(cat_ncut[c]):  # branch-free count: z is random
-                            cut = cat_cuts[c, b]
-                            j += np.int64((z > cut) | ((z == cut) & cat_closed_up[c, b]))
-                        code = cat_remap[c, j]
-                out_cat[cat_col[c], i] = code
+                        t = DAY_TABLE_OF[k]
+                        l = day_tables[t, sxi, di, 0]
+                        m = day_tables[t, sxi, di, 1]
+                        s = day_tables[t, sxi, di, 2]
+                        z = restricted_z(y, l, m, s) if restricted[k] else lms_z(y, l, m, s)
+                out_z[sl, i] = z
+                key |= np.int64(r) << np.int64(5 * k)
+        out_reason[i] = key
+        # WHO rounding, then flags and categories from the z as returned
+        for sl in range(nactive):
+            z = out_z[sl, i]
+            if who_round:
+                z = round2_index(z)[0]
+                out_z[sl, i] = z
+            k = slot_indicator[sl]
+            out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
+        for c in range(ncol):  # a column without a rule for this row's standard stays missing
+            out_cat[c, i] = -1
+        std_bit = 2 if new else 1
+        for c in range(ncat):
+            if (cat_std[c] & std_bit) == 0:
+                continue
+            sl = cat_slot[c]
+            z = out_z[sl, i]
+            code = -1
+            if z == z and out_f[sl, i] != 1:
+                h = z * 100.0  # after WHO rounding z = h/100 exactly: the class is tabulated
+                if who_round and abs(h) < HUNDREDTHS - 1:
+                    code = cat_lut[c, int(round(h)) + HUNDREDTHS - 1]
+                else:
+                    j = 0
+                    for b in range(cat_ncut[c]):  # branch-free count: z is random
+                        cut = cat_cuts[c, b]
+                        j += np.int64((z > cut) | ((z == cut) & cat_closed_up[c, b]))
+                    code = cat_remap[c, j]
+            out_cat[cat_col[c], i] = code
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
