@@ -717,3 +717,14 @@ def test_auto_picks_2006_when_any_child_is_under_five_and_says_what_was_left_out
         t = zscore.prevalence(data, layout="who", standard="2007")
     assert t.attrs["standard"] == "2007"
     assert t.set_index("Group").loc["All", "HAZ_unwpop"] == 4
+
+
+def test_import_zscore_does_not_load_scipy_stats():
+    """scipy.stats/special cost about 0.5 s to import: loaded only when a prevalence is computed
+    (issue 2's start-up target: import plus a first call within 1 s)."""
+    import subprocess
+    import sys
+    code = ("import sys, zscore; "
+            "print(any(m.startswith(('scipy.stats', 'scipy.special')) for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -35,7 +35,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
-from scipy import special, stats
 
 NIND = 4  #: HA, WA, BMI, WH
 NBIN = 7  #: classes of a z-score between WHO's cut-offs
@@ -652,6 +651,8 @@ def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates
         ll = np.full_like(r, np.nan)
         ul = np.full_like(r, np.nan)
         # prevalences: Wald interval on the logit scale (svyciprop(method = "logit"))
+        from scipy import special  # lazily: scipy.special/stats cost ~0.5 s at import zscore
+
         p = r[:, is_prev]
         half = tq_prev * se[:, is_prev] / (p * (1.0 - p))
         lo = special.expit(special.logit(p) - half)
@@ -680,4 +681,6 @@ def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates
 def _t_quantile(df: float) -> float:
     if not df > 0:
         return math.nan
+    from scipy import stats
+
     return float(stats.t.ppf(0.975, df))
