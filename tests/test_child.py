@@ -77,3 +77,25 @@ def test_child_bad_values_never_raise():
     r = zscore.child(sex="?", age="abc", weight=-1, lenhei="x")
     assert set(r.reasons.values()) == {"sex_invalid"}
     assert r.csex is None
+
+
+def test_children_in_threads_do_not_share_results():
+    """child() reuses its output arrays per thread: concurrent calls stay independent."""
+    import threading
+    results = {}
+
+    def work(k):
+        seen = set()
+        for _ in range(200):
+            r = zscore.child(sex=1 + k % 2, age=300 + k, weight=7.0 + 0.1 * k,
+                             lenhei=66.0 + 0.5 * k, measure="l")
+            seen.add((r.zlen, r.zwei, r.csex))
+        results[k] = seen
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(len(v) == 1 for v in results.values())
+    assert len({next(iter(v)) for v in results.values()}) == 6

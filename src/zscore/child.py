@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,6 +23,9 @@ from .classify import (
     reason_codes,
 )
 
+#: Per thread, the kernel's output arrays for one child, reused from call to call (every value
+#: is copied into the result before the next call can overwrite it).
+_LOCAL = threading.local()
 _DESCRIPTION = {"z" + i.name: i.description for i in rules.INDICATORS_2006}
 
 
@@ -133,8 +137,11 @@ def child(
         measurements={m: np.array([_parse_number(values[m])]) for m in MEASUREMENTS
                       if values[m] is not None},
     )
+    buffers = getattr(_LOCAL, "buffers", None)
+    if buffers is None:
+        buffers = _LOCAL.buffers = {}
     raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, standard=standard,
-                  parallel=False)
+                  parallel=False, buffers=buffers)
 
     def num(a: np.ndarray) -> float | None:
         value = a.tolist()  # one conversion to Python numbers, not one per element

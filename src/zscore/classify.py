@@ -533,8 +533,28 @@ _MODE = {"auto": _kernels.STANDARD_AUTO, "2006": _kernels.STANDARD_2006,
          "2007": _kernels.STANDARD_2007}
 
 
+def _allocate(n: int, p: Plan, has_len: bool, has_bmi: bool) -> Raw:
+    return Raw(
+        active=p.active,
+        standard=np.empty(n, dtype=np.int8),
+        clenhei=np.empty(n if has_len else 0),
+        cmeasure=np.empty(n if has_len else 0, dtype=np.int8),
+        c9mo=np.empty(n if has_len else 0, dtype=np.int8),
+        cbmi=np.empty(n if has_bmi else 0),
+        z=np.empty((len(p.active), n)),
+        f=np.empty((len(p.active), n), dtype=np.int8),
+        reason=np.empty(n, dtype=np.int64),
+        cat_columns=p.cat_columns,
+        cat=np.empty((len(p.cat_columns), n), dtype=np.int8),
+    )
+
+
 def compute(inp: Inputs, *, age_unit: str, precision: str, scheme: tuple[rules.Category, ...],
-            standard: str = "auto", parallel: bool = True) -> Raw:
+            standard: str = "auto", parallel: bool = True,
+            buffers: dict | None = None) -> Raw:
+    """Run the kernel on normalised inputs. ``buffers`` (one thread's dict, for repeated calls
+    on one child) keeps the output arrays of each plan for reuse: the caller must copy what it
+    needs before the next call."""
     n = inp.n
     p = plan(frozenset(inp.measurements), standard, scheme)
     active, slot = p.active, p.slot
@@ -550,19 +570,15 @@ def compute(inp: Inputs, *, age_unit: str, precision: str, scheme: tuple[rules.C
                 other[row] = m[name]
 
     packed = tables.packed_2006()
-    raw = Raw(
-        active=active,
-        standard=np.empty(n, dtype=np.int8),
-        clenhei=np.empty(n if has_len else 0),
-        cmeasure=np.empty(n if has_len else 0, dtype=np.int8),
-        c9mo=np.empty(n if has_len else 0, dtype=np.int8),
-        cbmi=np.empty(n if has_bmi else 0),
-        z=np.empty((len(active), n)),
-        f=np.empty((len(active), n), dtype=np.int8),
-        reason=np.empty(n, dtype=np.int64),
-        cat_columns=p.cat_columns,
-        cat=np.empty((len(p.cat_columns), n), dtype=np.int8),
-    )
+    if buffers is None:
+        raw = _allocate(n, p, has_len, has_bmi)
+    else:
+        key = (id(p), n, has_len, has_bmi)
+        raw = buffers.get(key)
+        if raw is None or raw.active is not p.active:
+            if len(buffers) > 64:
+                buffers.clear()
+            raw = buffers[key] = _allocate(n, p, has_len, has_bmi)
     args = (
         inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
         inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
