@@ -183,7 +183,7 @@ def children_all_ages(n: int, seed: int = 0) -> dict[str, np.ndarray]:
     z_h = rng.normal(-0.8, 1.1, k)
     hfa, bfa, wfa = (tables.load(t) for t in ("hfa_2007", "bfa_2007", "wfa_2007"))
     height = _lms_value(z_h, hfa.lms[s, m - 60])
-    z_b = 0.3 * z_h + rng.normal(0.0, 1.0, k)
+    z_b = np.clip(0.3 * z_h + rng.normal(0.0, 1.0, k), -4.0, 4.0)  # the LMS curve ends near -5
     weight = _lms_value(z_b, bfa.lms[s, m - 60]) * (height / 100.0) ** 2
     young = m <= 120
     weight[young] = _lms_value(z_b[young], wfa.lms[s[young], m[young] - 60])
