@@ -525,3 +525,22 @@ def test_without_pandas_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"zscore-who\[pandas\]"):
         zscore.quality(sex=[1], age=[400])
+
+
+def test_stray_ages_of_the_other_standard_are_not_judged():
+    """An under-five survey with a few children just past 60 months: their 60-228 month age
+    distribution is reported but gets no verdict (it is not a distribution)."""
+    import warnings
+
+    rng = np.random.default_rng(4)
+    n = 2_000
+    age = np.where(rng.random(n) < 0.04, rng.uniform(1827, 1890, n), rng.uniform(0, 1826, n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        q = zscore.quality(sex=rng.integers(1, 3, n), age=age)
+    rows = q[(q.check == "age_groups") & q.statistic.str.contains("dissimilarity")]
+    older = rows[rows.statistic.str.contains("60-228")]
+    assert len(older) == 1 and older.verdict.iloc[0] == "info"
+    assert "stray ages" in older.note.iloc[0]
+    younger = rows[rows.statistic.str.contains("0-59")]
+    assert younger.verdict.iloc[0] in ("pass", "warn", "fail")

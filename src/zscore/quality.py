@@ -862,6 +862,11 @@ def _sex_ratio(d: _Data, t: _Sums, r: _Rows, expected_ratio: float) -> None:
           note=_weighted_note(d))
 
 
+#: A standard's age distribution is judged only when it holds at least this share of the rows
+#: with an age (otherwise its rows are stray ages in a survey of the other age range).
+MIN_SHARE_AGE_DISTRIBUTION = 0.10
+
+
 def _age_distribution(d: _Data, t: _Sums, r: _Rows) -> None:
     note = _weighted_note(d)
     ref = f"p > {P_PASS:g} pass, > {P_WARN:g} warn, else fail"
@@ -896,8 +901,15 @@ def _age_distribution(d: _Data, t: _Sums, r: _Rows) -> None:
         dissimilarity = np.where(total > 0, 50 * np.abs(share - expected).sum(axis=1), np.nan)
         _, p = _chisq(table, expected, n_eff)
         label = f"{bands[0][0]}-{bands[-1][1] - 1 if s == 0 else bands[-1][1]} months"
+        # a standard holding only a few stray ages (children of 60-62 months in an under-five
+        # survey) has no distribution to judge: reported, not given a verdict
+        with_age = raw.sum(axis=1)
+        stray = n < MIN_SHARE_AGE_DISTRIBUTION * with_age
+        verdict = np.where(stray, INFO, _p_verdict(p))
+        stray_note = np.where(stray, f"under {MIN_SHARE_AGE_DISTRIBUTION:.0%} of the rows with "
+                              "an age: stray ages, not judged", note)
         r.add("age_groups", "age", f"dissimilarity index vs expected shares, % ({label})", n,
-              dissimilarity, verdict=_p_verdict(p), expected=0.0, p_value=p, note=note,
+              dissimilarity, verdict=verdict, expected=0.0, p_value=p, note=stray_note,
               reference="shares in proportion to the groups' widths; " + ref, source=SMART)
         for k, (_, _, name) in enumerate(bands):
             r.add("age_groups", "age", f"% aged {name}", n, 100 * _divide(table[:, k], total),
