@@ -728,3 +728,35 @@ def test_import_zscore_does_not_load_scipy_stats():
             "print(any(m.startswith(('scipy.stats', 'scipy.special')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_review_fixes_empty_design_wrong_unit_and_infinite_age():
+    """An empty table with a design is an empty table (not a crash); classify output read with
+    another age unit than it was classified with says so; an infinite age is too old."""
+    import warnings
+
+    rng = np.random.default_rng(8)
+    n = 300
+    df = pd.DataFrame({"sex": rng.integers(1, 3, n), "age": rng.uniform(60, 200, n),
+                       "weight": rng.uniform(18, 60, n), "height": rng.uniform(105, 170, n),
+                       "psu": rng.integers(0, 20, n), "stratum": rng.integers(0, 4, n)})
+    for kw in (dict(cluster="psu"), dict(strata="stratum"), dict(cluster="psu", strata="stratum")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            empty = zscore.prevalence(df.iloc[:0], age_unit="months", lenhei="height", **kw)
+        assert (empty[empty.statistic == "n (unweighted)"].estimate.fillna(0) == 0).all()
+    scored = zscore.classify(df, age_unit="months", lenhei="height")
+    with pytest.warns(UserWarning, match="different standard from the one their age gives"):
+        zscore.prevalence(scored)  # classified in months, read as days
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        zscore.prevalence(scored, age_unit="months")  # consistent: no warning
+    young = df.assign(age=rng.uniform(0, 1800, n), height=rng.uniform(50, 110, n),
+                      weight=rng.uniform(3, 20, n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = zscore.prevalence(young.assign(age=young.age.where(young.index > 0, np.inf)),
+                              lenhei="height")
+        b = zscore.prevalence(young.assign(age=young.age.where(young.index > 0, 1e9)),
+                              lenhei="height")
+    np.testing.assert_array_equal(a.estimate.to_numpy(), b.estimate.to_numpy())

@@ -174,7 +174,8 @@ def _ages(table: _Table, age: Any, age_unit: str) -> tuple[np.ndarray, np.ndarra
     if col is None:
         return np.full(table.n, np.nan), np.full(table.n, np.nan), False
     a = _floats(col)
-    a = np.where(np.isfinite(a) & (a >= 0), a, np.nan)  # negative or invalid: no age (methods)
+    # negative or invalid: no age (methods.md §12); +inf: too old, left out as WHO would
+    a = np.where((np.isfinite(a) & (a >= 0)) | (a == np.inf), a, np.nan)
     if age_unit == "days":
         return a, a / rules.DAYS_PER_MONTH, True
     return a * rules.DAYS_PER_MONTH, a, True
@@ -209,6 +210,16 @@ def _children(table: _Table, args: dict[str, Any], age_unit: str, standard: str,
         if "standard" in table.names:  # z-scores of the other standard are not this table's
             codes, labels, _ = _labels(table.get("standard"))
             other = np.array([lab != std for lab in labels] + [False])[codes]
+            scored_2007 = np.array([lab == "2007" for lab in labels] + [False])[codes]
+            by_age = age_months >= rules.MIN_AGE_MONTHS_2007  # NaN (no age): False
+            known = np.array([lab in ("2006", "2007") for lab in labels] + [False])[codes]
+            disagree = int(np.count_nonzero(known & ~np.isnan(age_months)
+                                            & (scored_2007 != by_age)))
+            if disagree:
+                warnings.warn(
+                    f"{_plural(disagree)} were scored with a different standard from the one "
+                    f"their age gives (age read in {age_unit}): is age_unit the one classify "
+                    "was given? Their z-scores are not used", UserWarning, stacklevel=3)
             if other.any():  # never write into the caller's columns
                 z = [np.where(other, np.nan, zj) if zj.size else zj for zj in z]
     else:
@@ -349,7 +360,8 @@ def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray
                               positive - 1.0, m - 1.0, 0)
     # svydesign(ids = ~cluster or ~1, strata = ~strata, weights, nest = TRUE)
     if strata is not None:
-        first, _, positive_strata = _present(strata, int(strata.max()) + 1, used, weights)
+        first, _, positive_strata = _present(strata, int(strata.max(initial=-1)) + 1, used,
+                                             weights)
         stratum, nstrata = _renumber(strata, first >= 0)
         positive_strata = positive_strata[first >= 0]
     else:
@@ -357,7 +369,7 @@ def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray
         positive_strata = np.array([np.count_nonzero(wk) > 0])
     nclusters = 0
     if cluster is not None:
-        first, _, _ = _present(cluster, int(cluster.max()) + 1, used)
+        first, _, _ = _present(cluster, int(cluster.max(initial=-1)) + 1, used)
         cluster_code, nclusters = _renumber(cluster, first >= 0)
     if nclusters > 1:
         # PSUs nested in strata: one code per (stratum, cluster), numbered stratum by stratum
