@@ -237,3 +237,14 @@ def test_grouping_column_must_exist(tmp_path, capsys):
         assert cli.main([command, str(EXAMPLE), "-o", str(out), "--by", "desa"]) == 2
         assert "--by desa: no such column" in capsys.readouterr().err
         assert not out.exists()
+
+
+def test_survey_commands_take_only_their_columns_and_flexible_by(tmp_path, capsys):
+    out = tmp_path / "q.csv"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["prevalence", str(EXAMPLE), "--headc", "weight"])
+    assert exit_.value.code == 2  # not an option of prevalence: argparse's usage error
+    # --by before the file, comma-separated, or repeated
+    for by in (["--by", "village,sex"], ["--by", "village", "--by", "sex"]):
+        assert cli.main(["quality", *by, str(EXAMPLE), "-o", str(out), "--quiet"]) == 0
+        assert set(pd.read_csv(out).group_by) == {"all", "village", "sex"}

@@ -21,7 +21,17 @@ COLUMN_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema", "headc", "
                "subskin")
 
 
-def _common(p: argparse.ArgumentParser, default_output: str) -> None:
+#: The child columns prevalence and quality read (no head/arm circumference or skinfolds).
+SURVEY_COLUMN_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema")
+
+
+def _by_columns(text: str) -> list[str]:
+    """--by a,b (or repeated --by): column names, commas separating them."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _common(p: argparse.ArgumentParser, default_output: str,
+            columns: tuple[str, ...] = COLUMN_ARGS) -> None:
     """The input file, output file, age unit, standard and column options every command has."""
     p.add_argument("input", help="measurements file (.csv, .tsv or .parquet)")
     p.add_argument("-o", "--output", help=f"output file (.csv, .tsv or .parquet); default: "
@@ -31,7 +41,7 @@ def _common(p: argparse.ArgumentParser, default_output: str) -> None:
                    help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
                         "reference from 60 months; 2006 or 2007: one for every row")
     p.add_argument("--quiet", action="store_true", help="print no summary")
-    for name in COLUMN_ARGS:
+    for name in columns:
         p.add_argument(f"--{name}", metavar="COLUMN", help=f"column holding {name} "
                                                            f"(default: '{name}' if present)")
 
@@ -59,13 +69,13 @@ def _parser() -> argparse.ArgumentParser:
                        description="Reads a file of children (measurements, or the output of "
                                    "'zscore classify'), writes WHO's prevalence table (tidy, or "
                                    "WHO's wide layout) and prints the headline figures.")
-    _common(p, "prevalence")
+    _common(p, "prevalence", SURVEY_COLUMN_ARGS)
     p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
     p.add_argument("--cluster", metavar="COLUMN", help="primary sampling unit (cluster)")
     p.add_argument("--strata", metavar="COLUMN", help="strata")
-    p.add_argument("--by", nargs="+", default=[], metavar="COLUMN",
-                   help="grouping columns (typeres, gregion, wealthq, mothered, othergr get "
-                        "WHO's labels)")
+    p.add_argument("--by", action="extend", type=_by_columns, default=[], metavar="COLUMNS",
+                   help="grouping columns, comma-separated or repeated (typeres, gregion, "
+                        "wealthq, mothered, othergr get WHO's labels)")
     p.add_argument("--layout", choices=("tidy", "who"), default="tidy",
                    help="tidy: one row per group, indicator and statistic (default); who: "
                         "WHO's wide table")
@@ -74,9 +84,9 @@ def _parser() -> argparse.ArgumentParser:
                        description="Reads a file of children, writes the data-quality table "
                                    "(one row per check, group and statistic, with WHO's "
                                    "reference and a verdict) and prints the overall checks.")
-    _common(p, "quality")
-    p.add_argument("--by", nargs="+", default=[], metavar="COLUMN",
-                   help="grouping columns (e.g. village)")
+    _common(p, "quality", SURVEY_COLUMN_ARGS)
+    p.add_argument("--by", action="extend", type=_by_columns, default=[], metavar="COLUMNS",
+                   help="grouping columns, comma-separated or repeated (e.g. village)")
     p.add_argument("--birth-date", metavar="COLUMN", help="date of birth (for heaping of "
                                                           "birth months and days)")
     p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
@@ -196,7 +206,8 @@ def _run(args: argparse.Namespace) -> tuple[Any, str | None]:
     from .quality import summary as quality_summary
 
     table = read_table(args.input)
-    columns = {name: getattr(args, name) for name in COLUMN_ARGS if getattr(args, name)}
+    columns = {name: getattr(args, name) for name in COLUMN_ARGS
+               if getattr(args, name, None)}
     if args.command == "classify":
         out = classify(table, age_unit=args.age_unit, precision=args.precision,
                        labels=args.labels, standard=args.standard, **columns)
@@ -234,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("always")
             out, report = _run(args)
         for w in caught:  # WHO's notes (rows left out, weights set to 0): one line each
-            print(f"zscore: note: {w.message}", file=sys.stderr)
+            text = str(w.message).replace("standard='2007'", "--standard 2007")
+            print(f"zscore: note: {text}", file=sys.stderr)
         write_table(out, output)
         elapsed = time.perf_counter() - start
         if report is not None:
