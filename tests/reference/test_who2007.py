@@ -90,10 +90,11 @@ def test_auto_standard_gives_anthroplus_from_60_months(precision, name):
 def test_who_survey_example():
     """WHO's own 5-19 survey example (933 adolescents, as WHO ships it with anthroplus).
 
-    Its z-scores come from WHO's earlier software, which scored ages below 229 months (121 for
-    weight-for-age) with the last month's row; anthroplus, the reference, scores up to 228 (120)
-    months inclusive and gives NA above (who2007_cases.csv has such rows, and zscore matches
-    anthroplus there). The eight adolescents in those gaps are checked for anthroplus's NA."""
+    Its z-scores use the limits anthroplus adopted in release 1.1.0: ages below 229 months (121
+    for weight-for-age), the last month's row above 228 (120). The reference version
+    (1.0.0.9000, WHO_RULES.md) scores up to 228 (120) months inclusive and gives NA above
+    (who2007_cases.csv has such rows, and zscore matches it there). The eight adolescents in
+    those gaps are checked for the reference version's NA (docs/methods.md section 15)."""
     cases = read("who2007_survey_WHO_input.csv")
     expected = read("who2007_survey_WHO_expected.csv")
     assert (cases.id.to_numpy() == expected.id.to_numpy()).all()
