@@ -33,7 +33,7 @@ def _departures(cases: pd.DataFrame, height="height") -> dict[str, np.ndarray]:
 
 def _check(cases, expected, ours, suffix, atol, height="height", older_rule=None) -> int:
     dep = _departures(cases, height)
-    if older_rule is not None:  # rows where WHO's earlier software differs (see below)
+    if older_rule is not None:  # rows scored with anthroplus 1.1.0's wider limits (below)
         dep = {who: dep[who] | older_rule[who] for who in dep}
     ids = cases["id"].to_numpy()
     compared = 0
