@@ -63,3 +63,15 @@ def test_a_batch_with_bad_rows_keeps_every_row():
     assert all(len(v) == n for v in out.values())
     missing = np.isnan(np.asarray(out["zlen"], dtype=float))
     assert all(r is not None for r in np.asarray(out["reason"], dtype=object)[missing])
+
+
+@pytest.mark.parametrize("weight, height", [(1e308, 1e-300), (1e-300, 1e300)])
+def test_a_bmi_that_overflows_is_invalid_not_infinite(weight, height):
+    """Each input is a positive finite number, but BMI overflows to inf (or underflows to 0):
+    missing, with a reason, never an infinite z (WHO_RULES.md G2)."""
+    for standard in ("2006", "2007"):
+        age = 100.0 if standard == "2007" else 20.0
+        out = zscore.classify(sex=[1], age=[age], age_unit="months", weight=[weight],
+                              lenhei=[height], standard=standard)
+        assert math.isnan(out["cbmi"][0]) and math.isnan(out["zbmi"][0])
+        assert "measurement_invalid: zbmi" in out["reason"][0]

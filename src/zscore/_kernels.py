@@ -279,6 +279,9 @@ def score_rows(
             if r_bmi_input == R_OK:
                 t = clh / 100.0
                 bmi = w / (t * t)
+                if not (bmi > 0.0 and bmi < math.inf):  # finite inputs can over/underflow
+                    bmi = math.nan
+                    r_bmi_input = R_MEASUREMENT_INVALID
             out_cbmi[i] = bmi
         # --- the age-based reason shared by every indicator (before its own checks)
         r_base = r_sex
