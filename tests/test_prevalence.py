@@ -760,3 +760,20 @@ def test_review_fixes_empty_design_wrong_unit_and_infinite_age():
         b = zscore.prevalence(young.assign(age=young.age.where(young.index > 0, 1e9)),
                               lenhei="height")
     np.testing.assert_array_equal(a.estimate.to_numpy(), b.estimate.to_numpy())
+
+
+def test_enormous_weights_change_nothing_but_the_weighted_n():
+    """Squared weights would overflow near 1e154; weights are rescaled internally."""
+    rng = np.random.default_rng(9)
+    n = 400
+    df = pd.DataFrame({"sex": rng.integers(1, 3, n), "age": rng.uniform(0, 1800, n),
+                       "weight": rng.uniform(3, 20, n), "lenhei": rng.uniform(50, 110, n),
+                       "sw": rng.uniform(0.5, 2.0, n), "psu": rng.integers(0, 30, n)})
+    small = zscore.prevalence(df, weights="sw", cluster="psu")
+    huge = zscore.prevalence(df.assign(sw=df.sw * 1e300), weights="sw", cluster="psu")
+    weighted_n = (small.statistic == "n (weighted)").to_numpy()
+    np.testing.assert_allclose(huge.estimate.to_numpy()[~weighted_n],
+                               small.estimate.to_numpy()[~weighted_n], rtol=1e-9)
+    np.testing.assert_allclose(huge.se.to_numpy(), small.se.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(huge.estimate.to_numpy()[weighted_n],
+                               small.estimate.to_numpy()[weighted_n] * 1e300, rtol=1e-9)

@@ -279,6 +279,10 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
     return keep
 
 
+#: Weights above this are rescaled before estimation (see prevalence()).
+_WEIGHT_RESCALE = 1e100
+
+
 def _weights(table: _Table, weights: Any) -> np.ndarray | None:
     col = table.column("weights", weights)
     if col is None:
@@ -773,6 +777,13 @@ def prevalence(
     table = _Table(names, getter, n)
     args = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema)
     w = _weights(table, weights)
+    # squared weights enter the variances: weights near the double's range would overflow them,
+    # so very large weights are divided by their largest (a constant scale changes no estimate)
+    # and the weighted n multiplied back
+    scale = 1.0
+    if w is not None and w.size and float(w.max()) > _WEIGHT_RESCALE:
+        scale = float(w.max())
+        w = w / scale
     cluster_codes = _design_codes(table, "cluster", cluster)
     strata_codes = _design_codes(table, "strata", strata)
     for name in _by_names(by):
@@ -788,6 +799,8 @@ def prevalence(
     offsets = np.cumsum([1] + [len(g.levels) for g in groupings])[:-1].astype(np.int64)
     codes = groups.matrix[: len(groupings)]
     est = _survey.estimate(design, bins, z, codes, offsets, ngroups)
+    if scale != 1.0:
+        est.pop[...] *= scale  # in place: Estimates is frozen, its arrays are not
     if std == "2007":
         _blank_weight_for_age(est, groupings)
     table_out = (_who_table if layout == "who" else _tidy_table)(est, std, groupings)
