@@ -557,7 +557,7 @@ def compute(inp: Inputs, *, age_unit: str, precision: str, scheme: tuple[rules.C
     needs before the next call."""
     n = inp.n
     p = plan(frozenset(inp.measurements), standard, scheme)
-    active, slot = p.active, p.slot
+    slot = p.slot
 
     m = inp.measurements
     has_len = "lenhei" in m
