@@ -777,3 +777,24 @@ def test_enormous_weights_change_nothing_but_the_weighted_n():
     np.testing.assert_allclose(huge.se.to_numpy(), small.se.to_numpy(), rtol=1e-9)
     np.testing.assert_allclose(huge.estimate.to_numpy()[weighted_n],
                                small.estimate.to_numpy()[weighted_n] * 1e300, rtol=1e-9)
+
+
+def test_an_age_given_as_a_duration_is_read_as_classify_reads_it():
+    """visit date - birth date: the same age groups and exclusions as the number of days, for
+    raw measurements and for classify's output, in either age unit."""
+    import warnings
+
+    rng = np.random.default_rng(12)
+    n = 500
+    df = pd.DataFrame({"sex": rng.integers(1, 3, n), "age": rng.uniform(0, 1900, n).round(),
+                       "weight": rng.uniform(3, 20, n), "lenhei": rng.uniform(50, 110, n)})
+    as_duration = df.assign(age=pd.to_timedelta(df.age, unit="D"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = zscore.prevalence(df)
+        for table in (as_duration, zscore.classify(as_duration)):
+            got = zscore.prevalence(table)
+            np.testing.assert_array_equal(got.estimate.to_numpy(), expected.estimate.to_numpy())
+        months = zscore.prevalence(as_duration, age_unit="months")
+    np.testing.assert_allclose(months.estimate.to_numpy(), expected.estimate.to_numpy(),
+                               rtol=1e-12, equal_nan=True)

@@ -544,3 +544,26 @@ def test_stray_ages_of_the_other_standard_are_not_judged():
     assert "stray ages" in older.note.iloc[0]
     younger = rows[rows.statistic.str.contains("0-59")]
     assert younger.verdict.iloc[0] in ("pass", "warn", "fail")
+
+
+def test_an_age_given_as_a_duration_is_read_in_the_calls_unit():
+    """Durations (visit - birth date) give the same checks as the number of days, for raw
+    measurements and for classify's output, with age_unit "days" or "months"."""
+    import warnings
+
+    import pandas as pd
+
+    rng = np.random.default_rng(13)
+    n = 600
+    df = pd.DataFrame({"sex": rng.integers(1, 3, n), "age": rng.uniform(0, 1800, n).round(),
+                       "weight": rng.uniform(3, 20, n).round(1),
+                       "lenhei": rng.uniform(50, 110, n).round(1)})
+    as_duration = df.assign(age=pd.to_timedelta(df.age, unit="D"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = zscore.quality(df)
+        for table in (as_duration, zscore.classify(as_duration)):
+            for unit in ("days", "months"):
+                got = zscore.quality(table, age_unit=unit)
+                np.testing.assert_allclose(got.value.to_numpy(), expected.value.to_numpy(),
+                                           rtol=1e-9, equal_nan=True)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import _survey, rules
-from .classify import as_code, as_float, classify
+from .classify import as_age, as_code, as_float, classify
 from .frames import Factorized, InputError, column_values, table_columns
 
 LAYOUTS = ("tidy", "who")
@@ -173,7 +173,8 @@ def _ages(table: _Table, age: Any, age_unit: str) -> tuple[np.ndarray, np.ndarra
     col = table.column("age", age, "age")
     if col is None:
         return np.full(table.n, np.nan), np.full(table.n, np.nan), False
-    a = _floats(col)
+    # in the call's unit, as classify reads it (numbers, text, durations)
+    a = np.ascontiguousarray(as_age(column_values(col), age_unit == "months"), dtype=np.float64)
     # negative or invalid: no age (methods.md §12); +inf: too old, left out as WHO would
     a = np.where((np.isfinite(a) & (a >= 0)) | (a == np.inf), a, np.nan)
     if age_unit == "days":
@@ -253,11 +254,12 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
     n = ch.sex.size
     keep = np.ones(n, dtype=bool)
     if std == "2006":
-        too_old = _round_half_up(ch.age_days) > MAX_AGE_DAYS  # NaN compares False: kept
+        limit = MAX_AGE_DAYS
+        too_old = _round_half_up(ch.age_days) > limit  # NaN compares False: kept
         if too_old.any():
             hint = (" (5-19 years: call zscore.prevalence on those rows alone, or with "
                     "standard='2007')") if auto else ""
-            warnings.warn(f"{_plural(int(too_old.sum()))} older than {MAX_AGE_DAYS} days "
+            warnings.warn(f"{_plural(int(too_old.sum()))} older than {limit} days "
                           f"(rounded) left out of this 0-5 year table, as WHO's "
                           f"anthro_prevalence does{hint}", UserWarning, stacklevel=3)
         keep &= ~too_old
@@ -677,10 +679,10 @@ def _classes(ch: _Children, std: str, n: int) -> tuple[np.ndarray, tuple[np.ndar
 
 # --- the public function --------------------------------------------------------------------------
 def _check(layout: str, standard: Any, precision: str, age_unit: str) -> str:
-    standard = str(standard)
     if layout not in LAYOUTS:
         raise InputError(f"layout={layout!r}: choose 'tidy' (one row per group, indicator and "
                          "statistic) or 'who' (WHO's wide table)")
+    standard = str(standard)
     if standard not in STANDARDS:
         raise InputError(f"standard={standard!r}: choose 'auto', '2006' (0-5 years, "
                          "anthro_prevalence) or '2007' (5-19 years, anthroplus_prevalence)")

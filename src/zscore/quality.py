@@ -190,14 +190,14 @@ def _gather(data: Any, given: dict[str, Any], age_unit: str, standard: str,
                for arg in ("sex", "age", "weight", "lenhei", "measure")}
     scored = _existing_scores(data)
     if scored is None:  # raw measurements: score them as classify does
-        inp = _classify.gather_inputs(data, given)
+        inp = _classify.gather_inputs(data, given, age_unit)
         n, sex, age, measure = inp.n, inp.sex, inp.age, inp.measure
         weight, lenhei = inp.measurements.get("weight"), inp.measurements.get("lenhei")
     else:  # classify's output: read only what the checks need
         n = table_columns(data)[2]
         sex, age, weight, lenhei, measure = (
-            _normalise(columns[arg], n, arg) for arg in ("sex", "age", "weight", "lenhei",
-                                                         "measure"))
+            _normalise(columns[arg], n, arg, age_unit) for arg in ("sex", "age", "weight",
+                                                                   "lenhei", "measure"))
     age = age / rules.DAYS_PER_MONTH if age_unit == "days" else age.copy()
     age[~np.isfinite(age) | (age < 0)] = np.nan
     supplied = {arg for arg, column in columns.items() if column is not None}
@@ -233,7 +233,7 @@ def _gather(data: Any, given: dict[str, Any], age_unit: str, standard: str,
     return d
 
 
-def _normalise(column: Any, n: int, arg: str) -> np.ndarray:
+def _normalise(column: Any, n: int, arg: str, age_unit: str) -> np.ndarray:
     """One input column as classify reads it: int8 codes for sex and measure, float64 else."""
     if column is None:
         return np.zeros(n, dtype=np.int8) if arg in ("sex", "measure") else np.full(n, np.nan)
@@ -249,6 +249,8 @@ def _normalise(column: Any, n: int, arg: str) -> np.ndarray:
     if arg == "measure":
         return _classify.as_code(values, rules.MEASURE_CODES, rules.MEASURE_MISSING,
                                  rules.MEASURE_INVALID)
+    if arg == "age":  # durations too, in the call's unit
+        return _classify.as_age(values, age_unit == "months")
     return _classify.as_float(values)
 
 
