@@ -16,13 +16,10 @@ from typing import Any
 import numpy as np
 
 from . import _survey, rules
-from .classify import as_age, as_code, as_float, classify
+from .classify import as_age, as_code, as_float, check_options, classify
 from .frames import Factorized, InputError, column_values, table_columns
 
 LAYOUTS = ("tidy", "who")
-PRECISIONS = ("who", "full")
-AGE_UNITS = ("days", "months")
-STANDARDS = ("auto", "2006", "2007")
 
 #: WHO's grouping arguments of anthro_prevalence and the label each gets (anthro:R/prevalence.R).
 WHO_GROUPINGS = {
@@ -35,9 +32,6 @@ WHO_GROUPINGS = {
 #: Wealth quintile labels for the codes 1-5 / Q1-Q5 (anthro:R/prevalence.R).
 WEALTH_LABELS = ("Q1: Poorest", "Q2", "Q3", "Q4", "Q5: Richest")
 
-#: Rows with a rounded age in days above this are left out of the 0-5 year table
-#: (anthro:R/prevalence.R).
-MAX_AGE_DAYS = 1826
 #: Age groups of the 0-5 year table, left-closed, months (anthro:R/utils.R, anthro_age_groups).
 AGE_BREAKS_2006 = (0.0, 6.0, 12.0, 24.0, 36.0, 48.0, 60.0)
 AGE_LABELS_2006 = ("00-05 mo", "06-11 mo", "12-23 mo", "24-35 mo", "36-47 mo", "48-59 mo")
@@ -254,7 +248,7 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
     n = ch.sex.size
     keep = np.ones(n, dtype=bool)
     if std == "2006":
-        limit = MAX_AGE_DAYS
+        limit = rules.PREVALENCE_MAX_AGE_DAYS_2006
         too_old = _round_half_up(ch.age_days) > limit  # NaN compares False: kept
         if too_old.any():
             hint = (" (5-19 years: call zscore.prevalence on those rows alone, or with "
@@ -682,15 +676,7 @@ def _check(layout: str, standard: Any, precision: str, age_unit: str) -> str:
     if layout not in LAYOUTS:
         raise InputError(f"layout={layout!r}: choose 'tidy' (one row per group, indicator and "
                          "statistic) or 'who' (WHO's wide table)")
-    standard = str(standard)
-    if standard not in STANDARDS:
-        raise InputError(f"standard={standard!r}: choose 'auto', '2006' (0-5 years, "
-                         "anthro_prevalence) or '2007' (5-19 years, anthroplus_prevalence)")
-    if precision not in PRECISIONS:
-        raise InputError(f"precision={precision!r}: choose 'who' (2 decimals, as WHO) or 'full'")
-    if age_unit not in AGE_UNITS:
-        raise InputError(f"age_unit={age_unit!r}: choose 'days' or 'months'")
-    return standard
+    return check_options(precision, age_unit, standard)
 
 
 def prevalence(

@@ -20,6 +20,9 @@ MAX_AGE_MONTHS_2006 = 60.0
 #: Upper limit of the rounded age in days (anthro: allowed_age_range = c(0, 1856)); never binds
 #: before the 60-month rule, kept because WHO's code tests it.
 MAX_AGE_DAYS_2006 = 1856
+#: anthro_prevalence leaves out rows whose rounded age in days is above this
+#: (anthro:R/prevalence.R); rows without an age are kept.
+PREVALENCE_MAX_AGE_DAYS_2006 = 1826
 #: First day with arm circumference / skinfold standards (anthro: allowed_age_range c(91, 1856)).
 MIN_AGE_DAYS_ARM_SKIN = 91
 #: Below this rounded age in days children are measured lying (length), from it standing.
