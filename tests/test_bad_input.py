@@ -70,8 +70,8 @@ def test_bad_age_keeps_weight_for_length(value, reason):
 
 
 @pytest.mark.parametrize("value, reason", [
-    (None, "sex_missing"), (math.nan, "sex_missing"), ("male", "sex_invalid"), (1.5, "sex_invalid"),
-    (0, "sex_invalid"), ("x", "sex_invalid"),
+    (None, "sex_missing"), (math.nan, "sex_missing"), ("mle", "sex_invalid"), (1.5, "sex_invalid"),
+    (0, "sex_invalid"), ("x", "sex_invalid"), ("3", "sex_invalid"),
 ])
 def test_bad_sex(value, reason):
     row = one(sex=value)
@@ -80,7 +80,8 @@ def test_bad_sex(value, reason):
     assert math.isnan(row["csex"])
 
 
-@pytest.mark.parametrize("value", [1, 2, "1", "2", "m", "f", "M", "F", " m ", 1.0, np.int8(2)])
+@pytest.mark.parametrize("value", [1, 2, "1", "2", "m", "f", "M", "F", " m ", 1.0, np.int8(2),
+                                   "male", "Female", "L", "P", "Laki-laki", "perempuan", "boy"])
 def test_sex_codes_accepted(value):
     assert not math.isnan(one(sex=value)["zlen"])
 

@@ -83,8 +83,8 @@ def test_column_name_arguments_and_months():
     df = pd.DataFrame({"jk": ["L", "P"], "umur_bulan": [12.0, 30.0], "bb": [9.5, 12.0],
                        "tb": [75.0, 90.0], "cara_ukur": ["l", "h"]})
     df["sex"] = df.jk.map({"L": 1, "P": 2})
-    out = zscore.classify(df, age="umur_bulan", age_unit="months", weight="bb", lenhei="tb",
-                          measure="cara_ukur")
+    out = zscore.classify(df, sex="sex", age="umur_bulan", age_unit="months", weight="bb",
+                          lenhei="tb", measure="cara_ukur")
     direct = zscore.classify(sex=[1, 2], age=[12.0, 30.0], age_unit="months", weight=[9.5, 12.0],
                              lenhei=[75.0, 90.0], measure=["l", "h"])
     np.testing.assert_array_equal(out.zlen.to_numpy(), direct["zlen"])
@@ -224,7 +224,7 @@ def test_large_code_columns_parse_as_small_ones(argument):
 
     from zscore import rules
 
-    batch = importlib.import_module("zscore.classify")  # the module, not the function
+    batch = importlib.import_module("zscore.parse")
     mapping, missing, invalid = {
         "sex": (rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID),
         "measure": (rules.MEASURE_CODES, rules.MEASURE_MISSING, rules.MEASURE_INVALID),
@@ -255,7 +255,7 @@ def test_large_arrow_text_codes_parse_as_python_values():
 
     from zscore import rules
 
-    batch = importlib.import_module("zscore.classify")
+    batch = importlib.import_module("zscore.parse")
     rng = np.random.default_rng(12)
     n = batch.SMALL + 7
     alphabet = np.array(["", "l", "h", "L", "H", " ", "x", "é", "1", "2", "y", "n", "m", "f",

@@ -10,18 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from . import rules
-from .classify import (
-    MEASUREMENTS,
-    Inputs,
-    _code_key,
-    _parse_age,
-    _parse_number,
-    category_scheme,
-    check_options,
-    compute,
-    reason_codes,
-)
+from . import dates, rules
+from .classify import MEASUREMENTS, Inputs, category_scheme, check_options, compute, reason_codes
+from .inputs import _convert
+from .parse import _code_key, _parse_age, _parse_number
+from .resolve import FACTORS, UNIT_KIND, code_map, parse_units
 
 #: Per thread, the kernel's output arrays for one child, reused from call to call (every value
 #: is copied into the result before the next call can overwrite it).
@@ -91,11 +84,19 @@ def _rebuild(fields: dict) -> ChildResult:
     return ChildResult(**fields)
 
 
+def _age_from_dates(birth: Any, visit: Any, date_format: str | None) -> float:
+    """One child's age in days from two dates (as a batch reads them)."""
+    dates.check_date_format(date_format)
+    b, v = dates.prepare([birth]), dates.prepare([visit])
+    order = dates.day_month_order({"birth_date": b, "visit_date": v}, date_format)
+    return float(dates.age_days(dates.to_days(b, order), dates.to_days(v, order))[0])
+
+
 def child(
     sex: Any,
     age: Any = None,
     *,
-    age_unit: str = "days",
+    age_unit: str | None = None,
     weight: Any = None,
     lenhei: Any = None,
     measure: Any = None,
@@ -104,6 +105,10 @@ def child(
     armc: Any = None,
     triskin: Any = None,
     subskin: Any = None,
+    birth_date: Any = None,
+    visit_date: Any = None,
+    date_format: str | None = None,
+    units: Mapping[str, str] | None = None,
     precision: str = "who",
     labels: str | Sequence[rules.Category] = "who",
     standard: str = "auto",
@@ -111,7 +116,8 @@ def child(
     """z-scores of one child (0-19 years), as :func:`zscore.classify` computes them.
 
     Arguments are single values with the meanings and units of :func:`zscore.classify`; a
-    measurement left as None is not scored. Bad values never raise: the z-score is None and
+    measurement left as None is not scored. Without ``age``, a ``birth_date`` and a
+    ``visit_date`` give the age in days. Bad values never raise: the z-score is None and
     ``reasons`` says why.
 
     Examples
@@ -120,27 +126,45 @@ def child(
     >>> r = zscore.child(sex="f", age=300, weight=7.2, lenhei=66.0, measure="l")
     >>> r.zlen, r.stunting, dict(r.reasons)
     (-2.15, 'stunted', {})
+    >>> zscore.child(sex="P", birth_date="2023-01-15", visit_date="2024-03-20", weight=8.1,
+    ...              lenhei=70.5, measure="terlentang").zlen
+    -2.24
     """
     standard = check_options(precision, age_unit, standard)
     scheme = category_scheme(labels)
     values = dict(weight=weight, lenhei=lenhei, headc=headc, armc=armc, triskin=triskin,
                   subskin=subskin)
+    unit_of = parse_units(units) if units else {}
+    months = (age_unit or unit_of.get("age", "days")) in ("months", "years")
+    if age is None and birth_date is not None and visit_date is not None:
+        age_value, months = _age_from_dates(birth_date, visit_date, date_format), False
+    else:
+        age_value = _parse_age(age, months)
+        if unit_of.get("age") == "years" and age_unit is None:
+            age_value *= FACTORS["age"]["years"]
+    measurements = {}
+    for m in MEASUREMENTS:
+        if values[m] is not None:
+            x = np.array([_parse_number(values[m])])
+            if m in unit_of:
+                x = _convert(x, FACTORS[UNIT_KIND[m]][unit_of[m]])
+            measurements[m] = x
     inp = Inputs(
         n=1,
-        sex=np.array([_code(sex, rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID)],
+        sex=np.array([_code(sex, code_map("sex"), rules.SEX_MISSING, rules.SEX_INVALID)],
                      dtype=np.int8),
-        age=np.array([_parse_age(age, age_unit == "months")]),
-        measure=np.array([_code(measure, rules.MEASURE_CODES, rules.MEASURE_MISSING,
+        age=np.array([age_value]),
+        measure=np.array([_code(measure, code_map("measure"), rules.MEASURE_MISSING,
                                 rules.MEASURE_INVALID)], dtype=np.int8),
-        oedema=np.array([_code(oedema, rules.OEDEMA_CODES, rules.OEDEMA_NO,
+        oedema=np.array([_code(oedema, code_map("oedema"), rules.OEDEMA_NO,
                                rules.OEDEMA_INVALID)], dtype=np.int8),
-        measurements={m: np.array([_parse_number(values[m])]) for m in MEASUREMENTS
-                      if values[m] is not None},
+        measurements=measurements,
+        age_unit="months" if months else "days",
     )
     buffers = getattr(_LOCAL, "buffers", None)
     if buffers is None:
         buffers = _LOCAL.buffers = {}
-    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, standard=standard,
+    raw = compute(inp, precision=precision, scheme=scheme, standard=standard,
                   parallel=False, buffers=buffers)
 
     def num(a: np.ndarray) -> float | None:

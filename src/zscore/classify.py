@@ -1,8 +1,7 @@
-"""Batch entry point: normalise codes and units, call the kernel, assemble the output columns."""
+"""Batch entry point: gather the inputs, call the kernel, assemble the output columns."""
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,346 +10,17 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, rules, tables
-from .frames import (
-    Column,
-    Factorized,
-    InputError,
-    arrow_text,
-    attach,
-    column_values,
-    table_columns,
-)
+from .errors import InputError
+from .frames import Column, attach
+from .inputs import AGE_UNITS, Inputs, gather
+from .parse import SMALL, as_age, as_code, as_float, code_column  # noqa: F401 (re-exported)
+from .resolve import MEASUREMENT_ARGS as MEASUREMENTS
+from .resolve import Preset
 
-#: The measurement arguments, in kernel order, and WHO's default column names.
-MEASUREMENTS = ("weight", "lenhei", "headc", "armc", "triskin", "subskin")
-ARGUMENTS = ("sex", "age", "measure", "oedema", *MEASUREMENTS)
-_CODE_ARGUMENTS = ("sex", "measure", "oedema")
 PRECISIONS = ("who", "full")
-#: Below this many rows the serial kernel and plain numpy helpers are used: threads would cost
-#: more than they save, and a first small call compiles less (numba's cold start).
-SMALL = 20_000
-AGE_UNITS = ("days", "months")
-
-_MISSING_TEXT = {"", "na", "nan", "none", "null", "<na>"}
 _EMPTY = np.empty(0, dtype=np.float64)
 _EMPTY_CODES = np.empty(0, dtype=np.int8)
 _NO_OTHER = np.zeros((4, 0))
-
-
-# --- normalisation ------------------------------------------------------------------------------
-def _is_missing(v: Any) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float | np.floating):
-        return math.isnan(v)
-    if isinstance(v, str):
-        return v.strip().lower() in _MISSING_TEXT
-    return type(v).__name__ in ("NAType", "NaTType")
-
-
-def _parse_number(v: Any) -> float:
-    if type(v) is float:  # the common case first (NaN stays NaN: missing)
-        return v
-    if _is_missing(v):
-        return math.nan
-    if isinstance(v, bool | np.bool_):
-        return -math.inf
-    if isinstance(v, int | float | np.integer | np.floating):
-        return float(v)
-    if isinstance(v, bytes | np.bytes_):
-        v = v.decode("utf-8", errors="replace")
-    try:
-        return float(str(v).strip())
-    except ValueError:
-        return -math.inf  # not a number: invalid, never an exception
-
-
-_ONE_DAY = datetime.timedelta(days=1)
-
-
-def _parse_age(v: Any, months: bool) -> float:
-    """An age: a number in the call's unit, or a duration (visit date minus birth date, as
-    pandas, polars and numpy give it), converted to days or months (30.4375 days each)."""
-    if isinstance(v, datetime.timedelta):  # pandas Timedelta is one too
-        days = v / _ONE_DAY
-        return days / rules.DAYS_PER_MONTH if months else days
-    if isinstance(v, np.timedelta64):
-        return math.nan if np.isnat(v) else _parse_age(_from_numpy_duration(v), months)
-    return _parse_number(v)
-
-
-def _from_numpy_duration(v: np.timedelta64) -> datetime.timedelta:
-    """A numpy duration as datetime.timedelta, to the microsecond (numpy's own conversion
-    gives an int for nanosecond units)."""
-    return datetime.timedelta(microseconds=int(v / np.timedelta64(1, "us")))
-
-
-def as_age(values: np.ndarray | Factorized, months: bool) -> np.ndarray:
-    """float64 ages in the call's unit; durations are converted (see _parse_age)."""
-    if isinstance(values, Factorized) and any(
-            isinstance(u, datetime.timedelta | np.timedelta64) for u in values.uniques):
-        lookup = np.array([_parse_age(u, months) for u in values.uniques] + [math.nan])
-        return lookup[values.codes]
-    return as_float(values)
-
-
-def _shortest_float64(values: np.ndarray) -> np.ndarray:
-    """float32 (or float16) values as the float64 of their shortest decimal text: a length
-    stored as float32 44.3 is 44.2999992..., which would fall just below the 44.3 cm row; its
-    text, 44.3, is what was measured. For each value the fewest decimals (0..9) that give the
-    same float32 back; values no such rounding reproduces keep their exact widening."""
-    exact = values.astype(np.float64)
-    out = exact.copy()
-    todo = np.isfinite(exact)
-    for k in range(10):
-        if not todo.any():
-            break
-        idx = np.flatnonzero(todo)
-        rounded = np.round(exact[idx], k)
-        same = rounded.astype(values.dtype) == values[idx]
-        out[idx[same]] = rounded[same]
-        todo[idx[same]] = False
-    return out
-
-
-def _parse_uniques(uniques: list) -> np.ndarray:
-    try:  # the common case, every distinct value a well-formed number: one numpy conversion
-        text = np.array(uniques, dtype=str)
-        if not any(isinstance(u, bool | np.bool_) for u in uniques):
-            return text.astype(np.float64)
-    except (ValueError, TypeError):
-        pass
-    return np.array([_parse_number(u) for u in uniques], dtype=np.float64)
-
-
-def as_float(values: np.ndarray | Factorized) -> np.ndarray:
-    """float64 measurements: NaN = missing; text that is not a number becomes -inf (invalid)."""
-    if isinstance(values, Factorized):
-        lookup = np.append(_parse_uniques(values.uniques), np.nan)
-        return lookup[values.codes]  # code -1 (missing) picks the trailing NaN
-    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
-        return _shortest_float64(values)
-    if values.dtype.kind in "fiu":
-        return np.ascontiguousarray(values, dtype=np.float64)
-    return as_float(column_values(values))
-
-
-def _code_key(v: Any) -> str | None:
-    """The text WHO compares codes as (str, trimmed, lower case); None when missing."""
-    if isinstance(v, bytes | np.bytes_):
-        v = v.decode("utf-8", errors="replace")
-    if type(v) is str:
-        key = v.strip().lower()
-        return None if key in _MISSING_TEXT else key
-    if _is_missing(v):
-        return None
-    if isinstance(v, float | np.floating) and float(v).is_integer():
-        v = int(v)
-    return str(v).strip().lower()
-
-
-#: Code points with a precomputed code table (text codes beyond them are looked up one by one).
-_ASCII = 128
-_POINT_TABLES: dict[tuple, np.ndarray] = {}
-
-
-def _one_char_text(values: Any) -> bool:
-    """A large numpy array of one-character text (``<U1``, native byte order): parsed by
-    code point in parallel, without factorizing it first."""
-    return (isinstance(values, np.ndarray) and values.ndim == 1 and values.size >= SMALL
-            and values.dtype.kind == "U" and values.dtype.itemsize == 4
-            and values.dtype.isnative)
-
-
-def _point_code(point: int, codes: Mapping[str, int], missing: int, invalid: int) -> int:
-    key = _code_key(chr(point) if point else "")  # numpy stores "" as code point 0
-    return missing if key is None else codes.get(key, invalid)
-
-
-def _codes_from_text(values: np.ndarray, codes: Mapping[str, int], missing: int,
-                     invalid: int) -> np.ndarray:
-    """int8 codes of a ``<U1`` array (see _one_char_text): ASCII through a table in one
-    parallel pass, any other character by its own text."""
-    table = _point_table(codes, missing, invalid)
-    points = values.view(np.uint32)
-    out, unmapped = _kernels.codes_from_points(points, table)
-    if unmapped:
-        where = np.flatnonzero(out == _kernels.UNMAPPED)
-        distinct, index = np.unique(points[where], return_inverse=True)
-        lookup = [_point_code(int(p), codes, missing, invalid) for p in distinct]
-        out[where] = np.array(lookup, dtype=np.int8)[index]
-    return out
-
-
-def _point_table(codes: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
-    """int8 code of "" (at 0) and of each ASCII character (cached per mapping)."""
-    key = (tuple(codes.items()), missing, invalid)
-    table = _POINT_TABLES.get(key)
-    if table is None:
-        table = np.array([_point_code(p, codes, missing, invalid) for p in range(_ASCII)],
-                         dtype=np.int8)
-        _POINT_TABLES[key] = table
-    return table
-
-
-@dataclass(frozen=True)
-class ArrowText:
-    """A large text column held by Arrow (see frames.arrow_text): its string chunks."""
-
-    chunks: list
-
-    @property
-    def size(self) -> int:
-        return sum(len(c) for c in self.chunks)
-
-
-def _arrow_text(values: Any) -> ArrowText | None:
-    """ArrowText for a large Arrow-held text column, else None."""
-    if isinstance(values, np.ndarray | list | tuple | str) or not hasattr(values, "__len__"):
-        return None
-    if len(values) < SMALL:
-        return None
-    chunks = arrow_text(values)
-    return ArrowText(chunks) if chunks is not None else None
-
-
-def _codes_from_arrow(values: ArrowText, codes: Mapping[str, int], missing: int,
-                      invalid: int) -> np.ndarray:
-    """int8 codes of Arrow strings: "" and one ASCII character through a table in one
-    parallel pass over the offsets and bytes, null as missing, any other string by its text."""
-    table = _point_table(codes, missing, invalid)
-    parts = []
-    for chunk in values.chunks:
-        validity, offsets, data = chunk.buffers()
-        wide = np.int64 if chunk.type.id == _large_string_id() else np.int32
-        out, unmapped = _kernels.codes_from_utf8(
-            np.frombuffer(offsets, dtype=wide),
-            np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8),
-            np.frombuffer(validity, dtype=np.uint8) if validity is not None and chunk.null_count
-            else np.zeros(0, np.uint8),
-            chunk.offset, len(chunk), table, np.int8(missing))
-        if unmapped:
-            import pyarrow as pa
-
-            where = np.flatnonzero(out == _kernels.UNMAPPED)
-            out[where] = as_code(column_values(chunk.take(pa.array(where))), codes, missing,
-                                 invalid)
-        parts.append(out)
-    return np.concatenate(parts) if len(parts) != 1 else parts[0]
-
-
-def _large_string_id() -> int:
-    import pyarrow as pa
-
-    return pa.large_string().id
-
-
-def code_column(values: Any) -> np.ndarray | Factorized | ArrowText:
-    """A sex, measure or oedema column as :func:`as_code` takes it: large one-character numpy
-    text and Arrow-held text as they are (read in parallel), anything else through
-    column_values."""
-    if _one_char_text(values):
-        return values
-    text = _arrow_text(values)
-    return text if text is not None else column_values(values)
-
-
-def as_code(values: np.ndarray | Factorized | ArrowText, codes: Mapping[str, int], missing: int,
-            invalid: int) -> np.ndarray:
-    """int8 codes for sex, measure or oedema values."""
-    if isinstance(values, ArrowText):
-        return _codes_from_arrow(values, codes, missing, invalid)
-    if isinstance(values, Factorized):
-        lookup = [codes.get(key, invalid) if (key := _code_key(u)) is not None else missing
-                  for u in values.uniques]
-        return np.array([*lookup, missing], dtype=np.int8)[values.codes]
-    if _one_char_text(values):
-        return _codes_from_text(values, codes, missing, invalid)
-    if values.dtype.kind not in "fiu":
-        return as_code(column_values(values), codes, missing, invalid)
-    if (values.size >= SMALL and values.ndim == 1 and values.dtype.isnative
-            and values.dtype != np.float16):  # one parallel pass (numpy: one per code)
-        numbers = {float(k): c for k, c in codes.items() if k.isdigit()}
-        return _kernels.codes_from_numbers(
-            values, np.array(list(numbers), dtype=np.float64),
-            np.array(list(numbers.values()), dtype=np.int8), np.int8(missing), np.int8(invalid))
-    out = np.full(values.shape, invalid, dtype=np.int8)
-    for number, code in {float(k): c for k, c in codes.items() if k.isdigit()}.items():
-        out[values == number] = code
-    if values.dtype.kind == "f":
-        out[np.isnan(values)] = missing
-    return out
-
-
-# --- inputs -------------------------------------------------------------------------------------
-@dataclass
-class Inputs:
-    n: int
-    sex: np.ndarray
-    age: np.ndarray
-    measure: np.ndarray
-    oedema: np.ndarray
-    measurements: dict[str, np.ndarray]  # only the supplied ones
-
-
-def _resolve(data: Any, given: Mapping[str, Any]) -> tuple[dict[str, Any], int | None]:
-    """Map each argument to its column (or array), applying WHO's default column names."""
-    chosen: dict[str, Any] = {}
-    nrows: int | None = None
-    if data is not None:
-        names, getter, nrows = table_columns(data)
-        for arg in ARGUMENTS:
-            value = given[arg]
-            if value is None:
-                if arg in names:
-                    chosen[arg] = getter(arg)
-            elif isinstance(value, str):
-                if value not in names:
-                    raise InputError(
-                        f"{arg}={value!r}: no such column; the table has {names[:20]}"
-                    )
-                chosen[arg] = getter(value)
-            else:
-                chosen[arg] = value
-    else:
-        # without a table, a single value (number or code) applies to every row
-        chosen = {arg: v for arg, v in given.items() if v is not None}
-    return chosen, nrows
-
-
-def gather_inputs(data: Any, given: Mapping[str, Any], age_unit: str = "days") -> Inputs:
-    chosen, nrows = _resolve(data, given)
-    if "sex" not in chosen:
-        raise InputError("sex is required (column 'sex' or the sex= argument): WHO's standards "
-                         "are by sex")
-    arrays = {arg: code_column(v) if arg in _CODE_ARGUMENTS else column_values(v)
-              for arg, v in chosen.items()}
-    lengths = {arg: a.size for arg, a in arrays.items() if isinstance(a, ArrowText)
-               or np.ndim(a.codes if isinstance(a, Factorized) else a) == 1}
-    n = nrows if nrows is not None else max(lengths.values(), default=1)
-    wrong = {arg: size for arg, size in lengths.items() if size != n}
-    if wrong:
-        raise InputError(f"every column must have {n} values; got {wrong}")
-    for arg, a in arrays.items():
-        if arg not in lengths:  # a single value for every row
-            arrays[arg] = (Factorized(np.zeros(n, dtype=np.int64), a.uniques)
-                           if isinstance(a, Factorized) else np.full(n, a, dtype=np.float64))
-
-    def code(arg: str, mapping: Mapping[str, int], missing: int, invalid: int) -> np.ndarray:
-        if arg not in arrays:
-            return np.full(n, missing, dtype=np.int8)
-        return as_code(arrays[arg], mapping, missing, invalid)
-
-    return Inputs(
-        n=n,
-        sex=code("sex", rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID),
-        age=(as_age(arrays["age"], age_unit == "months") if "age" in arrays
-             else np.full(n, np.nan)),
-        measure=code("measure", rules.MEASURE_CODES, rules.MEASURE_MISSING, rules.MEASURE_INVALID),
-        oedema=code("oedema", rules.OEDEMA_CODES, rules.OEDEMA_NO, rules.OEDEMA_INVALID),
-        measurements={m: as_float(arrays[m]) for m in MEASUREMENTS if m in arrays},
-    )
-
 
 # --- the computation ------------------------------------------------------------------------------
 _CONSTANTS = np.array([
@@ -416,7 +86,7 @@ def _check_category(c: rules.Category) -> None:
         raise InputError(f"{where}: the 2007 reference has no z{c.indicator}")
 
 
-def check_options(precision: str, age_unit: str, standard: Any = "auto") -> str:
+def check_options(precision: str, age_unit: str | None, standard: Any = "auto") -> str:
     """Check the options; returns ``standard`` as text (2007 and "2007" are the same)."""
     standard = str(standard)
     if standard not in rules.STANDARDS:
@@ -425,8 +95,9 @@ def check_options(precision: str, age_unit: str, standard: Any = "auto") -> str:
     if precision not in PRECISIONS:
         raise InputError(f"precision={precision!r}: choose 'who' (2 decimals, as WHO publishes) "
                          "or 'full'")
-    if age_unit not in AGE_UNITS:
-        raise InputError(f"age_unit={age_unit!r}: choose 'days' or 'months'")
+    if age_unit is not None and age_unit not in AGE_UNITS:
+        raise InputError(f"age_unit={age_unit!r}: choose 'days' or 'months' (or leave it "
+                         "None: the column's name, else days)")
     return standard
 
 
@@ -549,13 +220,15 @@ def _allocate(n: int, p: Plan, has_len: bool, has_bmi: bool) -> Raw:
     )
 
 
-def compute(inp: Inputs, *, age_unit: str, precision: str, scheme: tuple[rules.Category, ...],
+def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             standard: str = "auto", parallel: bool = True,
-            buffers: dict | None = None) -> Raw:
-    """Run the kernel on normalised inputs. ``buffers`` (one thread's dict, for repeated calls
-    on one child) keeps the output arrays of each plan for reuse: the caller must copy what it
-    needs before the next call."""
+            buffers: dict | None = None, age_unit: str | None = None) -> Raw:
+    """Run the kernel on normalised inputs (ages in ``inp.age_unit``, unless ``age_unit`` says
+    otherwise). ``buffers`` (one thread's dict, for repeated calls on one child) keeps the
+    output arrays of each plan for reuse: the caller must copy what it needs before the next
+    call."""
     n = inp.n
+    age_unit = age_unit or inp.age_unit
     p = plan(frozenset(inp.measurements), standard, scheme)
     slot = p.slot
 
@@ -593,7 +266,32 @@ def compute(inp: Inputs, *, age_unit: str, precision: str, scheme: tuple[rules.C
         _kernels.score_parallel(*args)
     else:
         _kernels.score_rows(0, n, *args)
+    if inp.special:
+        special_reasons(raw, inp.special)
     return raw
+
+
+#: The reasons a missing measurement gives, which a survey special code replaces.
+_MISSING_REASONS = np.array([rules.REASON_CODE[r] for r in
+                             ("weight_missing", "lenhei_missing", "measurement_missing")])
+
+
+def special_reasons(raw: Raw, special: Mapping[str, np.ndarray]) -> None:
+    """Where a measurement held a survey special code (9994 not present, ...), the z-scores it
+    feeds say so instead of "weight_missing" (in place, on the packed reason keys)."""
+    bits, mask = rules.REASON_BITS, (1 << rules.REASON_BITS) - 1
+    for name in raw.active:
+        k = rules.INDICATOR_NAMES.index(name)
+        shift = np.int64(bits * k)
+        for m in _NEEDS[name]:
+            codes = special.get(m)
+            if codes is None:
+                continue
+            current = (raw.reason >> shift) & mask
+            hit = (codes > 0) & np.isin(current, _MISSING_REASONS)
+            if hit.any():
+                key = raw.reason[hit] & ~(np.int64(mask) << shift)
+                raw.reason[hit] = key | (codes[hit].astype(np.int64) << shift)
 
 
 # --- reasons ------------------------------------------------------------------------------------
@@ -663,12 +361,49 @@ def columns(raw: Raw, inp: Inputs) -> list[Column]:
     return out
 
 
+@dataclass
+class Result:
+    """What :func:`run` computed: the table to hand back, the kernel's codes and the inputs."""
+
+    out: Any
+    raw: Raw
+    inputs: Inputs
+    resolution: Any
+    scheme: tuple[rules.Category, ...]
+
+
+def scheme_for(labels: Any, preset: Preset | None) -> tuple[rules.Category, ...]:
+    """The category scheme: ``labels``, else the preset's, else WHO/UNICEF's."""
+    if labels is None:
+        labels = preset.labels if preset is not None and preset.labels else "who"
+    return category_scheme(labels)
+
+
+def run(data: Any, given: Mapping[str, Any], *, age_unit: str | None = None,
+        units: Any = None, date_format: str | None = None, preset: Any = None,
+        value_labels: Any = None, precision: str = "who", labels: Any = None,
+        standard: str = "auto", no_age: str = "warn", date_numbers: str = "excel",
+        attach_to: Any = ...) -> Result:
+    """classify's whole computation, for the library and the command line: resolve and read the
+    inputs, run the kernel, attach the columns (to ``attach_to`` when given, else ``data``)."""
+    standard = check_options(precision, age_unit, standard)
+    if labels is not None:
+        category_scheme(labels)  # a bad scheme is an error before any work
+    inp, res = gather(data, given, age_unit=age_unit, units=units, date_format=date_format,
+                      preset=preset, value_labels=value_labels, no_age=no_age,
+                      date_numbers=date_numbers)
+    scheme = scheme_for(labels, res.preset)
+    raw = compute(inp, precision=precision, scheme=scheme, standard=standard)
+    target = data if attach_to is ... else attach_to
+    return Result(attach(target, columns(raw, inp)), raw, inp, res, scheme)
+
+
 def classify(
     data: Any = None,
     *,
     sex: Any = None,
     age: Any = None,
-    age_unit: str = "days",
+    age_unit: str | None = None,
     weight: Any = None,
     lenhei: Any = None,
     measure: Any = None,
@@ -677,8 +412,14 @@ def classify(
     armc: Any = None,
     triskin: Any = None,
     subskin: Any = None,
+    birth_date: Any = None,
+    visit_date: Any = None,
+    date_format: str | None = None,
+    units: Mapping[str, str] | None = None,
+    preset: str | Mapping | None = None,
+    value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     precision: str = "who",
-    labels: str | Sequence[rules.Category] = "who",
+    labels: str | Sequence[rules.Category] | None = None,
     standard: str = "auto",
 ) -> Any:
     """WHO z-scores, flags and nutrition status, exactly as WHO's R packages compute them:
@@ -689,21 +430,41 @@ def classify(
     ----------
     data : pandas.DataFrame, polars.DataFrame, pyarrow.Table, dict of arrays, or None
         The table holding the measurements. When given, each argument below is a column name
-        (default: WHO's name, used if the table has it); when None, each argument is an array.
+        (default: found by WHO's name or an alias, see docs/cli.md: ``jenis kelamin``,
+        ``berat badan (kg)``, ``age_months``, ...); when None, each argument is an array.
     sex : column name or array
-        1/"m"/"M" male, 2/"f"/"F" female (required).
+        1/"m"/"M" male, 2/"f"/"F" female (required); also male/female, boy/girl, L/P,
+        laki-laki/perempuan.
     age : column name or array
         Age in ``age_unit``: exact, not rounded. Missing age: only weight-for-length/height.
-    age_unit : {"days", "months"}
-        Months are converted with WHO's 30.4375 days per month.
-    weight : kg. lenhei : length or height, cm. measure : "l" lying / "h" standing.
+    age_unit : {"days", "months"} or None
+        Months are converted with WHO's 30.4375 days per month. None (default): the unit in the
+        column's name (``age_months``, ``umur (bulan)``), else days.
+    weight : kg. lenhei : length or height, cm. measure : "l" lying / "h" standing (also
+        lying/standing, PB/TB, telentang/berdiri).
     oedema : "y"/"n" (or 1 yes / 2 no; missing means no oedema, as in WHO's software).
     headc, armc : cm. triskin, subskin : mm.
+    birth_date, visit_date : column names or arrays of dates
+        Without an ``age``, the age in days between them (as WHO Anthro computes it): real
+        dates, ISO or day/month/year text, Excel serial numbers. Found by name too
+        (``tanggal lahir``, ``tanggal penimbangan``, ``dob``, ...).
+    date_format : {"dmy", "mdy", "ymd", "excel", "stata", "spss", "cdc"} or a strptime pattern
+        How to read dates whose day/month order cannot be told from the data.
+    units : mapping of argument to unit, optional
+        ``{"lenhei": "mm", "weight": "g"}``: values are converted (weight kg, g, lb, 0.1kg;
+        lengths cm, mm, m, in; skinfolds mm, cm). A unit nobody stated is checked: a height
+        column that looks like metres is an InputError, never a z-score of -28.
+    preset : {"dhs", "mics", "eppgbm"}, a mapping file (.toml) or a dict, optional
+        A kind of file's column names, units, codes and special codes (docs/cli.md).
+    value_labels : mapping of column to {code: label}, optional
+        Stata/SPSS value labels (pyreadstat's ``meta.variable_value_labels``): a code column's
+        labels ("male", "lying down") decide what its codes mean.
     precision : {"who", "full"}
         "who" (default): z rounded to 2 decimals as WHO publishes, flags and categories from the
         rounded z. "full": unrounded z, flags and categories from it.
     labels : {"who", "id"} or sequence of zscore.rules.Category
-        Category scheme: WHO/UNICEF (English) or Indonesia's Permenkes 2/2020.
+        Category scheme: WHO/UNICEF (English, the default) or Indonesia's Permenkes 2/2020
+        (the default of ``preset="eppgbm"``).
     standard : {"auto", "2006", "2007"}
         "auto" (default): each row under 60 months (or without an age) is scored with the 2006
         standards, each row from 60 months with the 2007 reference (``zlen``, ``zwei``,
@@ -717,6 +478,12 @@ def classify(
     rows untouched. With ``data=None``, a dict of numpy arrays (flags as float32 with NaN for
     missing, categories as object arrays with None).
 
+    Raises
+    ------
+    InputError
+        A structural problem: no sex or measurement column, two columns that could both be the
+        same argument, a unit that looks wrong, dates whose day/month order is ambiguous.
+
     Examples
     --------
     >>> import zscore
@@ -728,11 +495,15 @@ def classify(
     ...                        lenhei=[146.0])
     >>> teen["standard"].tolist(), teen["zbmi"].tolist(), teen["thinness"].tolist()
     (['2007'], [-0.26], ['normal'])
+    >>> kms = {"JK": ["P"], "Tgl Lahir": ["15/01/2023"], "Tgl Ukur": ["20/03/2024"],
+    ...        "BB (kg)": [8.1], "TB (cm)": [70.5], "Cara Ukur": ["Terlentang"]}
+    >>> out = zscore.classify(kms)
+    >>> out["zlen"].tolist(), out["stunting"].tolist()
+    ([-2.24], ['stunted'])
     """
-    standard = check_options(precision, age_unit, standard)
-    scheme = category_scheme(labels)
     given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
-                 headc=headc, armc=armc, triskin=triskin, subskin=subskin)
-    inp = gather_inputs(data, given, age_unit)
-    raw = compute(inp, age_unit=age_unit, precision=precision, scheme=scheme, standard=standard)
-    return attach(data, columns(raw, inp))
+                 headc=headc, armc=armc, triskin=triskin, subskin=subskin,
+                 birth_date=birth_date, visit_date=visit_date)
+    return run(data, given, age_unit=age_unit, units=units, date_format=date_format,
+               preset=preset, value_labels=value_labels, precision=precision, labels=labels,
+               standard=standard).out

@@ -18,9 +18,7 @@ from typing import Any
 
 import numpy as np
 
-
-class InputError(ValueError):
-    """A structural problem with the input: a missing column, mismatched lengths, a bad option."""
+from .errors import InputError
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,12 @@ from typing import Any
 import numpy as np
 
 from . import _survey, rules
-from .classify import as_age, as_code, as_float, check_options, classify
-from .frames import Factorized, InputError, column_values, table_columns
+from .classify import check_options, compute
+from .errors import InputError, ZScoreWarning
+from .frames import Factorized, column_values, table_columns
+from .inputs import gather
+from .parse import as_float
+from .resolve import DESIGN_ARGS, Preset, column_name, load_preset, resolve
 
 LAYOUTS = ("tidy", "who")
 
@@ -86,20 +90,18 @@ def _pandas() -> Any:
 # --- reading the table ----------------------------------------------------------------------------
 @dataclass
 class _Table:
+    data: Any
     names: list[str]
     get: Callable[[str], Any]
     n: int
 
-    def column(self, arg: str, value: Any, default: str | None = None) -> Any:
-        """The column an argument names (None: ``default`` if the table has it, else absent),
-        or an array given in its place."""
+    def column(self, arg: str, value: Any) -> Any:
+        """The column an argument names (matched as the resolver matches names: exactly, else
+        ignoring case and spacing), an array given in its place, or None."""
         if value is None:
-            return self.get(default) if default is not None and default in self.names else None
+            return None
         if isinstance(value, str):
-            if value not in self.names:
-                raise InputError(f"{arg}={value!r}: no such column; the table has "
-                                 f"{self.names[:20]}")
-            return self.get(value)
+            return self.get(column_name(self.data, arg, value))
         try:
             size = len(value)
         except TypeError:
@@ -163,17 +165,13 @@ class _Children:
     oedema: np.ndarray  # int8, 1 = yes
 
 
-def _ages(table: _Table, age: Any, age_unit: str) -> tuple[np.ndarray, np.ndarray, bool]:
-    col = table.column("age", age, "age")
-    if col is None:
-        return np.full(table.n, np.nan), np.full(table.n, np.nan), False
-    # in the call's unit, as classify reads it (numbers, text, durations)
-    a = np.ascontiguousarray(as_age(column_values(col), age_unit == "months"), dtype=np.float64)
-    # negative or invalid: no age (methods.md §12); +inf: too old, left out as WHO would
-    a = np.where((np.isfinite(a) & (a >= 0)) | (a == np.inf), a, np.nan)
-    if age_unit == "days":
-        return a, a / rules.DAYS_PER_MONTH, True
-    return a * rules.DAYS_PER_MONTH, a, True
+def _ages(age: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
+    """Ages in days and in months from the kernel's ages: negative or invalid ages are no age
+    (methods.md §12); +inf is too old, left out as WHO would."""
+    a = np.where((np.isfinite(age) & (age >= 0)) | (age == np.inf), age, np.nan)
+    if unit == "days":
+        return a, a / rules.DAYS_PER_MONTH
+    return a * rules.DAYS_PER_MONTH, a
 
 
 def _standard_of(ages_months: np.ndarray, standard: str) -> str:
@@ -185,23 +183,32 @@ def _standard_of(ages_months: np.ndarray, standard: str) -> str:
     return "2006"
 
 
-def _children(table: _Table, args: dict[str, Any], age_unit: str, standard: str,
+#: The child's arguments prevalence and quality read (no head/arm circumference or skinfolds).
+SURVEY_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema")
+
+
+def _children(table: _Table, given: dict[str, Any], options: dict[str, Any], standard: str,
               precision: str) -> tuple[_Children, str]:
-    age_days, age_months, has_age = _ages(table, args["age"], age_unit)
+    scored = "csex" in table.names and any(z in table.names for z in Z_COLUMNS)
+    if scored:  # classify's output: its z-scores and flags; age and oedema from the columns
+        g = {**given, "sex": given["sex"] if given["sex"] is not None else "csex"}
+        inp, res = gather(table.data, g, args=("sex", "age", "oedema"),
+                          require_measurement=False, check=False, no_age="ignore", **options)
+    else:
+        inp, res = gather(table.data, given, args=SURVEY_ARGS, no_age="ignore", **options)
+    has_age = "age" in res.found or res.age_from_dates
     if not has_age:
         warnings.warn("no age column: the table has no age groups, and WHO's age exclusions "
-                      "cannot be applied", UserWarning, stacklevel=3)
+                      "cannot be applied", ZScoreWarning, stacklevel=3)
+    age_days, age_months = _ages(inp.age, inp.age_unit)
     std = _standard_of(age_months, standard)
-    oedema_col = table.column("oedema", args["oedema"], "oedema")
-    oedema = (np.zeros(0, dtype=np.int8) if oedema_col is None else
-              (as_code(column_values(oedema_col), rules.OEDEMA_CODES, rules.OEDEMA_NO,
-                       rules.OEDEMA_INVALID) == rules.OEDEMA_YES).astype(np.int8))
-    scored = "csex" in table.names and any(z in table.names for z in Z_COLUMNS)
+    oedema = ((inp.oedema == rules.OEDEMA_YES).astype(np.int8) if "oedema" in res.found
+              else np.zeros(0, dtype=np.int8))
+    sex = np.where(inp.sex > 0, inp.sex, np.nan).astype(np.float64)
     if scored:
         z = [_floats(table.get(c)) if c in table.names else _EMPTY for c in Z_COLUMNS]
         flagged = [_flagged(table.get("f" + c[1:])) if c in table.names and "f" + c[1:]
                    in table.names else _NO_FLAGS for c in Z_COLUMNS]
-        sex = _floats(table.get("csex"))
         if "standard" in table.names:  # z-scores of the other standard are not this table's
             codes, labels, _ = _labels(table.get("standard"))
             other = np.array([lab != std for lab in labels] + [False])[codes]
@@ -213,23 +220,16 @@ def _children(table: _Table, args: dict[str, Any], age_unit: str, standard: str,
             if disagree:
                 warnings.warn(
                     f"{_plural(disagree)} were scored with a different standard from the one "
-                    f"their age gives (age read in {age_unit}): is age_unit the one classify "
-                    "was given? Their z-scores are not used", UserWarning, stacklevel=3)
+                    f"their age gives (age read in {inp.age_unit}): is age_unit the one "
+                    "classify was given? Their z-scores are not used", ZScoreWarning,
+                    stacklevel=3)
             if other.any():  # never write into the caller's columns
                 z = [np.where(other, np.nan, zj) if zj.size else zj for zj in z]
     else:
-        given = {k: table.column(k, args[k], k) for k in
-                 ("sex", "age", "weight", "lenhei", "measure", "oedema")}
-        if given["sex"] is None:
-            raise InputError("sex is required (column 'sex' or the sex= argument): WHO's "
-                             "standards are by sex")
-        given = {k: v for k, v in given.items() if v is not None}
-        out = classify(None, **given, age_unit=age_unit, precision=precision, labels=(),
-                       standard=std)
-        z = [np.ascontiguousarray(out[c], dtype=np.float64) if c in out else _EMPTY
-             for c in Z_COLUMNS]
-        flagged = [out["f" + c[1:]] == 1 if c in out else _NO_FLAGS for c in Z_COLUMNS]
-        sex = np.asarray(out["csex"], dtype=np.float64)
+        raw = compute(inp, precision=precision, scheme=(), standard=std)
+        slot = {"z" + name: s for s, name in enumerate(raw.active)}
+        z = [np.ascontiguousarray(raw.z[slot[c]]) if c in slot else _EMPTY for c in Z_COLUMNS]
+        flagged = [raw.f[slot[c]] == 1 if c in slot else _NO_FLAGS for c in Z_COLUMNS]
     return _Children(z, flagged, sex, age_days, age_months, oedema), std
 
 
@@ -255,7 +255,7 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
                     "standard='2007')") if auto else ""
             warnings.warn(f"{_plural(int(too_old.sum()))} older than {limit} days "
                           f"(rounded) left out of this 0-5 year table, as WHO's "
-                          f"anthro_prevalence does{hint}", UserWarning, stacklevel=3)
+                          f"anthro_prevalence does{hint}", ZScoreWarning, stacklevel=3)
         keep &= ~too_old
     else:
         lo, hi = AGE_RANGE_2007
@@ -263,14 +263,14 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
         if (~inside).any():
             warnings.warn(f"{_plural(int((~inside).sum()))} with a missing age or an age outside "
                           f"{lo:g}-{hi:g} months left out, as WHO's anthroplus_prevalence does",
-                          UserWarning, stacklevel=3)
+                          ZScoreWarning, stacklevel=3)
         keep &= inside
     for name, codes in (("cluster", cluster), ("strata", strata)):
         if codes is not None:
             missing = keep & (codes < 0)
             if missing.any():
                 warnings.warn(f"{_plural(int(missing.sum()))} with a missing {name} left out, "
-                              "as WHO's anthro_prevalence does", UserWarning, stacklevel=3)
+                              "as WHO's anthro_prevalence does", ZScoreWarning, stacklevel=3)
             keep &= codes >= 0
     return keep
 
@@ -279,11 +279,13 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
 _WEIGHT_RESCALE = 1e100
 
 
-def _weights(table: _Table, weights: Any) -> np.ndarray | None:
+def _weights(table: _Table, weights: Any, scale: float = 1.0) -> np.ndarray | None:
     col = table.column("weights", weights)
     if col is None:
         return None
     w = _floats(col)
+    if scale != 1.0:  # a preset's weights (DHS: v005 / 1,000,000)
+        w = w * scale
     bad = ~np.isnan(w) & ~((w >= 0) & (w < np.inf))
     if bad.any():
         raise InputError(f"weights: {_plural(int(bad.sum()), 'value')} negative, infinite or not "
@@ -292,7 +294,7 @@ def _weights(table: _Table, weights: Any) -> np.ndarray | None:
     if missing.any():
         warnings.warn(f"{_plural(int(missing.sum()))} with a missing sampling weight get weight "
                       "0, as in WHO's anthro_prevalence: they count in the unweighted n only",
-                      UserWarning, stacklevel=3)
+                      ZScoreWarning, stacklevel=3)
         w = np.where(missing, 0.0, w)
     return w
 
@@ -392,7 +394,7 @@ def _design(w: np.ndarray | None, cluster: np.ndarray | None, strata: np.ndarray
         warnings.warn(f"{_plural(design.lonely_strata, 'stratum')} with a single PSU: each adds "
                       "its PSU's squared deviation from the population mean to the variance "
                       "(R survey's lonely.psu = \"adjust\", as WHO's anthro_prevalence sets it)",
-                      UserWarning, stacklevel=3)
+                      ZScoreWarning, stacklevel=3)
     return design
 
 
@@ -477,7 +479,7 @@ def _wealth(codes: np.ndarray, labels: list[str], rows: _Rows) -> np.ndarray:
     bad = int(count[quintile[:-1] == -2].sum())
     if bad:
         warnings.warn(f"wealthq: {_plural(bad, 'value')} not one of 1-5 or Q1-Q5 treated as "
-                      "missing, as WHO's anthro_prevalence does", UserWarning, stacklevel=4)
+                      "missing, as WHO's anthro_prevalence does", ZScoreWarning, stacklevel=4)
     return np.where(quintile == -2, -1, quintile)
 
 
@@ -684,7 +686,7 @@ def prevalence(
     *,
     sex: Any = None,
     age: Any = None,
-    age_unit: str = "days",
+    age_unit: str | None = None,
     weight: Any = None,
     lenhei: Any = None,
     measure: Any = None,
@@ -696,6 +698,12 @@ def prevalence(
     layout: str = "tidy",
     standard: str = "auto",
     precision: str = "who",
+    birth_date: Any = None,
+    visit_date: Any = None,
+    date_format: str | None = None,
+    units: Any = None,
+    preset: str | Preset | dict | None = None,
+    value_labels: Any = None,
 ) -> Any:
     """Prevalence of stunting, wasting, underweight and overweight with confidence intervals,
     and the mean and SD of each z-score, by group: WHO's standard analysis tables, exactly as
@@ -706,10 +714,13 @@ def prevalence(
     data : pandas.DataFrame, polars.DataFrame, pyarrow.Table or dict of arrays
         The output of :func:`zscore.classify` (its z-score, flag and ``csex`` columns are used)
         or raw measurements, which are classified first exactly as WHO's function does.
-    sex, age, age_unit, weight, lenhei, measure, oedema
-        As for :func:`zscore.classify`: column names (default: WHO's names when present) or
-        arrays. ``age`` and ``oedema`` are read even from classified tables (age groups, WHO's
-        age exclusions, oedema counted as severe wasting).
+    sex, age, age_unit, weight, lenhei, measure, oedema, birth_date, visit_date, date_format
+        As for :func:`zscore.classify`: column names (default: found by WHO's names or an
+        alias) or arrays. ``age`` (or the dates) and ``oedema`` are read even from classified
+        tables (age groups, WHO's age exclusions, oedema counted as severe wasting).
+    units, preset, value_labels
+        As for :func:`zscore.classify`. A preset may name the design too (DHS: ``v005`` / 1e6
+        as weights, ``v021`` cluster, ``v022`` strata), used unless the call names them.
     weights : column name or array, optional
         Sampling weights (>= 0; missing: 0 with a warning, as WHO). Negative: ``InputError``.
     cluster, strata : column name or array, optional
@@ -762,9 +773,21 @@ def prevalence(
         raise InputError("prevalence needs a table: a pandas or polars DataFrame, a pyarrow "
                          "Table or a dict of arrays")
     names, getter, n = table_columns(data)
-    table = _Table(names, getter, n)
-    args = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema)
-    w = _weights(table, weights)
+    table = _Table(data, names, getter, n)
+    p = load_preset(preset)
+    given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
+                 birth_date=birth_date, visit_date=visit_date)
+    options = dict(age_unit=age_unit, units=units, date_format=date_format, preset=p,
+                   value_labels=value_labels)
+    design = dict(weights=weights, cluster=cluster, strata=strata)
+    weight_scale = 1.0
+    if p is not None:  # the preset's design columns, unless the call names them
+        for arg, f in resolve(data, design, preset=p, args=DESIGN_ARGS).found.items():
+            if f.how == "preset":
+                design[arg] = f.values
+                if arg == "weights":
+                    weight_scale = p.scale.get("weights", 1.0)
+    w = _weights(table, design["weights"], weight_scale)
     # squared weights enter the variances: weights near the double's range would overflow them,
     # so very large weights are divided by their largest (a constant scale changes no estimate)
     # and the weighted n multiplied back
@@ -772,14 +795,14 @@ def prevalence(
     if w is not None and w.size and float(w.max()) > _WEIGHT_RESCALE:
         scale = float(w.max())
         w = w / scale
-    cluster_codes = _design_codes(table, "cluster", cluster)
-    strata_codes = _design_codes(table, "strata", strata)
-    for name in _by_names(by):
-        table.column("by", name)  # a missing column is an error before any work
-    ch, std = _children(table, args, age_unit, standard, precision)
+    cluster_codes = _design_codes(table, "cluster", design["cluster"])
+    strata_codes = _design_codes(table, "strata", design["strata"])
+    by_names = [column_name(data, "by", name) for name in _by_names(by)]
+    ch, std = _children(table, given, options, standard, precision)
     keep = _keep_rows(ch, std, standard == "auto", cluster_codes, strata_codes)
     design = _design(w, cluster_codes, strata_codes, keep)
-    groups = _groupings(table, ch, std, by, _Rows(design.rows, design.nrows), design.method)
+    groups = _groupings(table, ch, std, by_names, _Rows(design.rows, design.nrows),
+                        design.method)
     groupings = groups.groupings
 
     bins, z = _classes(ch, std, n)

@@ -20,8 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from . import rules
-from .frames import Factorized, InputError, column_values, table_columns
+from . import dates, rules
+from .errors import InputError
+from .frames import Factorized, column_values, table_columns
+from .inputs import gather
+from .resolve import column_of, resolve
 
 _classify = importlib.import_module(".classify", __package__)  # the module, not the function
 
@@ -122,17 +125,10 @@ class _Groups:
         return len(self.labels)
 
 
-def _resolve(data: Any, arg: str, value: Any, default: str | None) -> Any:
-    """The column (or array) an argument names; None when not supplied."""
-    if data is None:
-        return value
-    names, getter, _ = table_columns(data)
-    if value is None:
-        return getter(default) if default is not None and default in names else None
-    if isinstance(value, str):
-        if value not in names:
-            raise InputError(f"{arg}={value!r}: no such column; the table has {names[:20]}")
-        return getter(value)
+def _resolve(data: Any, arg: str, value: Any) -> Any:
+    """The column (or array) an argument names, matched as the resolver matches names."""
+    if data is not None and isinstance(value, str):
+        return column_of(data, arg, value)
     return value
 
 
@@ -181,30 +177,30 @@ def _existing_scores(data: Any) -> dict[str, tuple[Any, Any]] | None:
     return found or None
 
 
-def _gather(data: Any, given: dict[str, Any], age_unit: str, standard: str,
+#: The child's arguments the checks read.
+_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema")
+
+
+def _gather(data: Any, given: dict[str, Any], options: dict[str, Any], standard: str,
             birth_date: Any, weights: Any) -> _Data:
     names = table_columns(data)[0] if data is not None else []
-    if given["sex"] is None and data is not None and "sex" not in names and "csex" in names:
-        given = {**given, "sex": "csex"}  # a classify output without its input columns
-    columns = {arg: _resolve(data, arg, given[arg], arg)
-               for arg in ("sex", "age", "weight", "lenhei", "measure")}
     scored = _existing_scores(data)
-    if scored is None:  # raw measurements: score them as classify does
-        inp = _classify.gather_inputs(data, given, age_unit)
-        n, sex, age, measure = inp.n, inp.sex, inp.age, inp.measure
-        weight, lenhei = inp.measurements.get("weight"), inp.measurements.get("lenhei")
-    else:  # classify's output: read only what the checks need
-        n = table_columns(data)[2]
-        sex, age, weight, lenhei, measure = (
-            _normalise(columns[arg], n, arg, age_unit) for arg in ("sex", "age", "weight",
-                                                                   "lenhei", "measure"))
-    age = age / rules.DAYS_PER_MONTH if age_unit == "days" else age.copy()
-    age[~np.isfinite(age) | (age < 0)] = np.nan
-    supplied = {arg for arg, column in columns.items() if column is not None}
-    d = _Data(n=n, sex=sex, age_months=age, given=supplied,
-              weight=weight if "weight" in supplied else None,
-              lenhei=lenhei if "lenhei" in supplied else None,
-              measure=measure if "measure" in supplied else None,
+    if given["sex"] is None and "csex" in names and \
+            "sex" not in resolve(data, given, args=("sex",)).found:
+        given = {**given, "sex": "csex"}  # a classify output without its input columns
+    inp, res = gather(data, given, args=_ARGS, require_measurement=False, no_age="ignore",
+                      check=scored is None, **options)
+    n = inp.n
+    # months, unrounded; negative or unreadable ages are no age, +inf is too old (as classify)
+    age = inp.age / rules.DAYS_PER_MONTH if inp.age_unit == "days" else inp.age.copy()
+    age[~(np.isfinite(age) & (age >= 0)) & (age != np.inf)] = np.nan
+    supplied = {arg for arg in _ARGS if arg in res.found}
+    if res.age_from_dates:
+        supplied.add("age")
+    m = inp.measurements
+    d = _Data(n=n, sex=inp.sex, age_months=age, given=supplied,
+              weight=m.get("weight"), lenhei=m.get("lenhei"),
+              measure=inp.measure if "measure" in supplied else None,
               standard=np.zeros(n, dtype=np.int8))
     if scored is not None:
         for z, (zcol, fcol) in scored.items():
@@ -213,79 +209,42 @@ def _gather(data: Any, given: dict[str, Any], age_unit: str, standard: str,
         if "standard" in names:
             d.standard = _standard_codes(table_columns(data)[1]("standard"), n)
     else:
-        # only what the checks read: no head, arm or skinfold z-scores
-        inp.measurements = {k: v for k, v in inp.measurements.items() if k in ("weight", "lenhei")}
-        raw = _classify.compute(inp, age_unit=age_unit, precision="who", scheme=(),
-                                standard=standard)
+        raw = _classify.compute(inp, precision="who", scheme=(), standard=standard)
         for s, name in enumerate(raw.active):
             if "z" + name in INDICATORS:
                 d.z["z" + name] = raw.z[s]
                 d.flagged["z" + name] = raw.f[s] == 1
         d.standard = raw.standard
 
-    bd = _resolve(data, "birth_date", birth_date, "birth_date")
+    bd = res.column("birth_date")
+    if bd is None and birth_date is not None:
+        bd = _resolve(data, "birth_date", birth_date)
+    if bd is None and data is not None and birth_date is None:
+        bd = resolve(data, {}, args=("birth_date",)).column("birth_date")
     if bd is not None:
-        d.birth_month, d.birth_day = _month_day(_as_series(bd, n))
+        d.birth_month, d.birth_day = _month_day(bd, n, res.date_format)
         d.given.add("birth_date")
-    w = _resolve(data, "weights", weights, None)
-    if w is not None:
-        d.weights = _weights(w, n)
+    if weights is not None:
+        d.weights = _weights(_resolve(data, "weights", weights), n)
     return d
 
 
-def _normalise(column: Any, n: int, arg: str, age_unit: str) -> np.ndarray:
-    """One input column as classify reads it: int8 codes for sex and measure, float64 else."""
-    if column is None:
-        return np.zeros(n, dtype=np.int8) if arg in ("sex", "measure") else np.full(n, np.nan)
-    values = column_values(column)
-    if isinstance(values, Factorized) and values.codes.ndim == 0:  # one value for every row
-        values = Factorized(np.zeros(n, dtype=np.int64), values.uniques)
-    elif isinstance(values, np.ndarray) and values.ndim == 0:
-        values = np.full(n, values.item())
-    if values.size != n:
-        raise InputError(f"{arg}: every column must have {n} values; got {values.size}")
-    if arg == "sex":
-        return _classify.as_code(values, rules.SEX_CODES, rules.SEX_MISSING, rules.SEX_INVALID)
-    if arg == "measure":
-        return _classify.as_code(values, rules.MEASURE_CODES, rules.MEASURE_MISSING,
-                                 rules.MEASURE_INVALID)
-    if arg == "age":  # durations too, in the call's unit
-        return _classify.as_age(values, age_unit == "months")
-    return _classify.as_float(values)
-
-
-def _month_day(series: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Calendar month and day of dates (0 where missing or unreadable). Text is parsed once per
-    distinct value (a few thousand birth dates, however many rows)."""
-    pd = _pandas()
-    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        parsed = _parse_dates(pd.Series(np.asarray(uniques, dtype=object)))
-        month = np.append(parsed.dt.month.fillna(0).to_numpy(dtype=np.int8), 0)[codes]
-        day = np.append(parsed.dt.day.fillna(0).to_numpy(dtype=np.int8), 0)[codes]
-        return month, day
-    return (series.dt.month.fillna(0).to_numpy(dtype=np.int8),
-            series.dt.day.fillna(0).to_numpy(dtype=np.int8))
-
-
-def _parse_dates(values: Any) -> Any:
-    """Dates from text or date objects: ISO (2020-03-15), or day/month/year (15/03/2020, the
-    order of WHO Anthro and of most countries) unless some second field exceeds 12 and no first
-    field does (then month/day/year). Anything else pandas can read; unreadable -> NaT."""
-    pd = _pandas()
-    text = values.astype("string").str.strip()
-    parts = text.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-    numeric = parts.notna().all(axis=1)
-    out = pd.to_datetime(text.where(~numeric), errors="coerce", format="mixed")
-    if numeric.any():
-        first, second = parts[0].astype(float), parts[1].astype(float)
-        month_first = second[numeric].max() > 12 and first[numeric].max() <= 12
-        day, month = (second, first) if month_first else (first, second)
-        year = parts[2].astype(float)
-        year = year.where(parts[2].str.len() == 4, 2000 + year.where(year < 70, year - 100))
-        frame = pd.DataFrame({"year": year, "month": month, "day": day})[numeric]
-        out[numeric] = pd.to_datetime(frame, errors="coerce")
-    return out
+def _month_day(values: Any, n: int, order: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar month and day of dates (0 where missing or unreadable), read as the age's dates
+    are (zscore.dates)."""
+    prepared = dates.prepare(values)
+    if isinstance(prepared, Factorized) and prepared.codes.ndim == 0:
+        prepared = Factorized(np.zeros(n, dtype=np.int64), prepared.uniques)
+    if order is None:
+        order = dates.day_month_order({"birth_date": prepared}, None)
+    days = dates.to_days(prepared, order)
+    if days.size != n:
+        raise InputError(f"birth_date: every column must have {n} values; got {days.size}")
+    ok = np.isfinite(days)
+    stamp = np.where(ok, days, 0).astype(np.int64).astype("datetime64[D]")
+    month = (stamp.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.int8)
+    day = (stamp - stamp.astype("datetime64[M]")).astype(np.int64).astype(np.int8) + 1
+    return np.where(ok, month, 0).astype(np.int8), np.where(ok, day, 0).astype(np.int8)
 
 
 def _standard_codes(values: Any, n: int) -> np.ndarray:
@@ -335,10 +294,10 @@ def _groupings(data: Any, by: Any, n: int) -> list[_Groups]:
         names = [by] if isinstance(by, str) else list(by)
         if not all(isinstance(b, str) for b in names):
             raise InputError("by= takes column names (or a dict of name: array)")
-        items = [(b, _resolve(data, "by", b, None)) for b in names]
+        items = [(b, _resolve(data, "by", b)) for b in names]
     for name, values in items:
         if isinstance(values, str):
-            values = _resolve(data, "by", values, None)
+            values = _resolve(data, "by", values)
         groups = _grouping(str(name), values, n)
         if groups.size > MAX_GROUPS:
             raise InputError(f"by={name!r} has {groups.size:,} groups; the checks describe groups "
@@ -956,7 +915,7 @@ def quality(
     *,
     sex: Any = None,
     age: Any = None,
-    age_unit: str = "days",
+    age_unit: str | None = None,
     weight: Any = None,
     lenhei: Any = None,
     measure: Any = None,
@@ -967,6 +926,11 @@ def quality(
     weights: Any = None,
     expected_sex_ratio: float = SEX_RATIO,
     details: bool = False,
+    visit_date: Any = None,
+    date_format: str | None = None,
+    units: Any = None,
+    preset: Any = None,
+    value_labels: Any = None,
 ) -> Any:
     """Data-quality checks of the WHO/UNICEF 2019 recommendations, overall and by group.
 
@@ -978,7 +942,9 @@ def quality(
     sex, age, age_unit, weight, lenhei, measure, oedema : as for :func:`zscore.classify`
         Column names (default: WHO's names when the table has them) or arrays.
     birth_date : column name or array, optional
-        Dates of birth (dates, or text pandas can read): birth-month and birth-day checks.
+        Dates of birth (read as :func:`zscore.classify` reads them): birth-month and birth-day
+        checks; with ``visit_date`` (and no ``age``), the age too.
+    visit_date, date_format, units, preset, value_labels : as for :func:`zscore.classify`
     by : column name, list of names, or dict of name: array, optional
         Each grouping is checked on its own (not crossed), after the whole data set ("All").
     standard : {"auto", "2006", "2007"}
@@ -1020,8 +986,10 @@ def quality(
         raise InputError(f"expected_sex_ratio={expected_sex_ratio!r}: give boys per girl, a "
                          "positive number")
     given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
-                 headc=None, armc=None, triskin=None, subskin=None)
-    d = _gather(data, given, age_unit, standard, birth_date, weights)
+                 birth_date=birth_date, visit_date=visit_date)
+    options = dict(age_unit=age_unit, units=units, date_format=date_format, preset=preset,
+                   value_labels=value_labels)
+    d = _gather(data, given, options, standard, birth_date, weights)
     combos = _combos(d)
     out = []
     groupings = _groupings(data, by, d.n)

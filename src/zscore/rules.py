@@ -116,7 +116,8 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("sex_missing", "sex is missing"),
     ("sex_invalid", "sex code is not one of 1, 2, m, f"),
     ("age_missing", "age is missing"),
-    ("age_invalid", "age is negative, infinite or not a number"),
+    ("age_invalid", "age is negative (a visit before the birth), infinite, or not a number or "
+                    "a date that can be read"),
     ("age_out_of_range", "age is outside the indicator's range"),
     ("oedema", "oedema: weight-based z-scores are not computed (WHO)"),
     ("oedema_invalid", "oedema code is not one of y, n, 1, 2"),
@@ -128,9 +129,16 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("lenhei_out_of_range", "length/height is outside the weight-for-length/height table"),
     ("measurement_missing", "the measurement is missing"),
     ("measurement_invalid", "the measurement is zero, negative, infinite or not a number"),
+    # survey special codes in place of a measurement (a preset's [special] table; set after the
+    # kernel, in place of the "missing" reason of the z-scores that measurement feeds)
+    ("not_present", "the child was not present to be measured (survey special code)"),
+    ("refused", "the measurement was refused (survey special code)"),
+    ("not_measured", "not measured for another reason (survey special code)"),
 )
 REASON_CODE = {name: code for code, (name, _) in enumerate(REASONS)}
-#: Bits per indicator in the packed per-row reason key (16 reasons fit in 5 bits).
+#: The reasons a preset may give a survey special code.
+SPECIAL_REASONS: tuple[str, ...] = ("not_present", "refused", "not_measured")
+#: Bits per indicator in the packed per-row reason key (up to 32 reasons fit in 5 bits).
 REASON_BITS = 5
 
 
