@@ -12,6 +12,8 @@ import pytest
 import zscore
 from zscore import cli, io
 
+from .reference._who import REFERENCE, reference_path
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "children.csv"
 
 
@@ -196,12 +198,11 @@ def test_school_ages_and_the_standard_option(tmp_path, reader, capsys):
     assert result.zlen.isna().tolist() == [True, True, False]
 
 
-SURVEY = Path(__file__).resolve().parents[2] / "shared" / "reference_cases" / "survey_cases.csv"
+SURVEY = REFERENCE / "survey_cases.csv"
 
 
 def test_prevalence_command_writes_what_the_library_computes(tmp_path, capsys):
-    if not SURVEY.exists():
-        pytest.skip("the shared reference folder is absent")
+    reference_path(SURVEY.name)  # fails (never skips) when the repository's copy is missing
     out = tmp_path / "prev.csv"
     args = ["prevalence", str(SURVEY), "-o", str(out), "--age", "age_days", "--weights", "sw",
             "--cluster", "cluster", "--strata", "strata", "--by", "gregion"]

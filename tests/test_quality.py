@@ -17,12 +17,14 @@ import zscore
 from zscore import InputError
 from zscore.quality import COLUMNS, summary
 
+from .reference._who import SHARED_REFERENCE, shared_path
+
 quality_module = importlib.import_module("zscore.quality")  # zscore.quality is the function
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "children.csv"
-#: WHO's own 5-19 year example survey, as WHO ships it with anthroplus (../shared).
-WHO_2007_SURVEY = (Path(__file__).resolve().parents[2] / "shared" / "reference_cases"
-                   / "who2007_survey_WHO_input.csv")
+#: WHO's own 5-19 year example survey, as WHO ships it with anthroplus: read only from
+#: ../shared/reference_cases (not copied into the repository); its tests skip when absent.
+WHO_2007_SURVEY = SHARED_REFERENCE / "who2007_survey_WHO_input.csv"
 
 
 def row(q: pd.DataFrame, check: str, variable: str, statistic: str | None = None,
@@ -272,7 +274,7 @@ def test_kernels_match_numpy(monkeypatch, rows_per_thread):
     }
     given = dict.fromkeys(("sex", "age", "weight", "lenhei", "measure", "oedema", "headc",
                            "armc", "triskin", "subskin"))
-    d = quality_module._gather(data, given, "days", "auto", "birth", "w")
+    d = quality_module._gather(data, given, {"age_unit": "days"}, "auto", "birth", "w")
     combos = quality_module._combos(d)
     codes = rng.integers(-1, size, n)
     a = quality_module._numpy_sums(d, combos, codes, size)
@@ -386,9 +388,7 @@ def test_table_shape_and_summary(children):
 # --- 5-19 years (WHO Growth Reference 2007) -----------------------------------------------------
 @pytest.fixture(scope="module")
 def who_2007_survey() -> pd.DataFrame:
-    if not WHO_2007_SURVEY.exists():
-        pytest.skip("the shared reference folder is absent")
-    return pd.read_csv(WHO_2007_SURVEY)
+    return pd.read_csv(shared_path(WHO_2007_SURVEY.name))
 
 
 def test_5_to_19_years(who_2007_survey):

@@ -1,4 +1,5 @@
-"""Shared helpers for the tests against WHO's own answers in ../shared/reference_cases/."""
+"""Shared helpers for the tests against WHO's own answers, kept in tests/data/reference_cases/
+(copies of ../shared/reference_cases/, see the README there)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference_cases"
-STANDARDS = Path(__file__).resolve().parents[3] / "shared" / "who_growth_standards"
+#: The repository's own copies of WHO's answers: a missing file is a failure, never a skip.
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference_cases"
+#: The project's shared folder, next to the repository; absent in a clone elsewhere. Only WHO's
+#: own 5-19 y example survey is read from it (optional), and the copies above are checked
+#: against it where it exists (test_local_copies.py).
+SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference_cases"
 Z_2006 = ("len", "wei", "wfl", "bmi", "hc", "ac", "ts", "ss")
 #: Which z-scores each input measurement feeds (for the rows where zscore departs from WHO on
 #: purpose: a measurement <= 0 gives a missing z, WHO_RULES.md section G).
@@ -17,12 +22,38 @@ FEEDS = {"weight": ("wei", "wfl", "bmi"), "lenhei": ("len", "wfl", "bmi"), "head
          "armc": ("ac",), "triskin": ("ts",), "subskin": ("ss",)}
 
 
-def read(name: str) -> pd.DataFrame:
+def reference_path(name: str) -> Path:
+    """The repository's copy of a reference file; fails the test when it is missing."""
     path = REFERENCE / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here (the shared reference folder is absent)")
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: the reference copies belong to the repository "
+                    "(tests/data/reference_cases/README.md says where they come from)")
+    return path
+
+
+def shared_path(name: str) -> Path:
+    """A file only the shared folder has (WHO's own 5-19 y example survey); skips the test,
+    saying why, when the shared folder or the file is absent."""
+    path = SHARED_REFERENCE / name
+    if not path.is_file():
+        pytest.skip(f"{name} is WHO's own example survey, read only from {SHARED_REFERENCE} "
+                    "(not copied into the repository), which is absent here")
+    return path
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=False, na_values=["", "NA"],
                        dtype={"sex": str, "measure": str, "oedema": str, "cmeasure": str})
+
+
+def read(name: str) -> pd.DataFrame:
+    """A reference file from the repository's copies (a missing file fails the test)."""
+    return _read_csv(reference_path(name))
+
+
+def read_shared(name: str) -> pd.DataFrame:
+    """An optional file from ../shared/reference_cases (skips when absent)."""
+    return _read_csv(shared_path(name))
 
 
 def departures(cases: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -1,4 +1,4 @@
-"""zscore.prevalence against WHO's own prevalence tables (../shared/reference_cases/survey_*).
+"""zscore.prevalence against WHO's own prevalence tables (tests/data/reference_cases/survey_*).
 
 ``survey_prevalence_design_expected.csv`` is ``anthro_prevalence()`` on ``survey_cases.csv`` with
 sampling weights, clusters, strata and the five grouping columns; ``..._simple_expected.csv``

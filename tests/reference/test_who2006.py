@@ -1,4 +1,4 @@
-"""zscore against WHO's anthro on every row of ../shared/reference_cases/who2006_* and
+"""zscore against WHO's anthro on every row of tests/data/reference_cases/who2006_* and
 who_anthro_sample.csv: full precision within 1e-9, WHO precision exact, flags exact."""
 
 from __future__ import annotations
