@@ -42,3 +42,64 @@ for i in range(n):
 path = Path(__file__).with_name("children.csv")
 path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 print(f"wrote {path}")
+
+# --- examples/posyandu.xlsx: the same children as an e-PPGBM-style Excel register -------------
+# A puskesmas report: title rows above the column names, Indonesian names, NIK as 16-digit text,
+# Jenis Kelamin L/P, real dates (dd/mm/yyyy) of birth and of weighing, Cara Ukur
+# Terlentang/Berdiri, and the same typical problems as children.csv.
+import datetime  # noqa: E402
+
+import xlsxwriter  # noqa: E402
+
+visit_day = rng.integers(4, 12, n)  # posyandu days early in March 2024
+visits = [datetime.date(2024, 3, int(d)) for d in visit_day]
+births = [v - datetime.timedelta(days=int(a)) for v, a in zip(visits, age, strict=True)]
+births[42] = visits[42] + datetime.timedelta(days=30)  # visit before birth: typed wrongly
+posyandu = {v: f"Posyandu {name}" for v, name in zip(villages, ("Mawar", "Melati", "Anggrek",
+                                                                 "Kenanga", "Dahlia", "Flamboyan"),
+                                                     strict=True)}
+first_names = np.array(["Aisyah", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hadi",
+                        "Intan", "Joko", "Kartika", "Lestari", "Made", "Nur", "Putri", "Rizky",
+                        "Sari", "Teguh", "Wahyu", "Yusuf"])
+niks = [f"3201{k:012d}" for k in rng.integers(10**11, 10**12 - 1, n)]
+for target in (Path(__file__).with_name("posyandu.xlsx"),
+               Path(__file__).parents[1] / "src" / "zscore" / "data" / "examples"
+               / "posyandu.xlsx"):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False})
+    book.set_properties({"created": datetime.datetime(2024, 3, 31)})  # the same bytes each run
+    sheet = book.add_worksheet("Pemantauan Pertumbuhan")
+    bold = book.add_format({"bold": True})
+    dmy = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write(0, 0, "LAPORAN PEMANTAUAN PERTUMBUHAN BALITA", bold)
+    sheet.write(1, 0, "KABUPATEN: CONTOH")
+    sheet.write(2, 0, "PUSKESMAS: SUKAMAJU")
+    sheet.write(3, 0, "BULAN: MARET 2024")
+    header = ["No", "NIK Anak", "Nama Anak", "Jenis Kelamin", "Tanggal Lahir", "Desa",
+              "Posyandu", "Tanggal Penimbangan", "Berat Badan (kg)", "Tinggi Badan (cm)",
+              "Cara Ukur"]
+    for j, h in enumerate(header):
+        sheet.write_string(5, j, h, bold)
+    for i in range(n):
+        r = 6 + i
+        sheet.write_number(r, 0, i + 1)
+        sheet.write_string(r, 1, niks[i])
+        sheet.write_string(r, 2, f"{first_names[i % len(first_names)]} {i + 1:03d}")
+        if sex_text[i]:
+            sheet.write_string(r, 3, "L" if sex_text[i] == "1" else "P")
+        if i % 97 == 3:  # some dates typed as text, as registers have them
+            sheet.write_string(r, 4, births[i].strftime("%d/%m/%Y"))
+        else:
+            sheet.write_datetime(r, 4, datetime.datetime.combine(births[i], datetime.time()),
+                                 dmy)
+        sheet.write_string(r, 5, str(village[i]))
+        sheet.write_string(r, 6, posyandu[village[i]])
+        sheet.write_datetime(r, 7, datetime.datetime.combine(visits[i], datetime.time()), dmy)
+        if i == 17:
+            sheet.write_string(r, 8, "12,5")  # decimal comma, typed as text
+        elif weight_text[i]:
+            sheet.write_number(r, 8, float(weight_text[i]))
+        sheet.write_number(r, 9, float(lenhei[i]))
+        sheet.write_string(r, 10, "Terlentang" if measure[i] == "l" else "Berdiri")
+    book.close()
+    print(f"wrote {target}")

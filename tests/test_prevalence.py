@@ -576,10 +576,10 @@ def test_one_distinct_cluster_means_each_child_is_a_psu():
 
 # --- bad input -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("kw, message", [
-    (dict(weights="nope"), "weights='nope': no such column"),
-    (dict(cluster="nope"), "cluster='nope': no such column"),
-    (dict(by=["nope"]), "by='nope': no such column"),
-    (dict(age="nope"), "age='nope': no such column"),
+    (dict(weights="nope"), "weights='nope' \\(--weights nope\\): no such column"),
+    (dict(cluster="nope"), "cluster='nope' \\(--cluster nope\\): no such column"),
+    (dict(by=["nope"]), "by='nope' \\(--by nope\\): no such column"),
+    (dict(age="nope"), "age='nope' \\(--age nope\\): no such column"),
     (dict(layout="wide"), "layout='wide'"),
     (dict(standard="1977"), "standard='1977'"),
     (dict(precision="exact"), "precision='exact'"),

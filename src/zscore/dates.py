@@ -22,6 +22,7 @@ import datetime
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -72,6 +73,43 @@ _NAME_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?[ \-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[
 _YEAR_NAME_DAY = re.compile(r"(\d{4})[ \-/.]+([^\W\d_]+)\.?[ \-/.]+(\d{1,2})" + _TIME,
                             re.IGNORECASE)
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d*)?")
+
+
+@dataclass(frozen=True)
+class DateColumns:
+    """A date held as three columns of numbers: day, month and year (DHS, MICS). A day that is
+    missing or above 31 is unknown: ``impute_day`` when given (DHS uses 16), else the date is
+    missing; an unknown month or year makes it missing."""
+
+    day: Any
+    month: Any
+    year: Any
+    impute_day: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.year)
+
+
+def _from_parts(parts: DateColumns) -> np.ndarray:
+    from .parse import as_float
+
+    day, month, year = (as_float(column_values(c)) for c in (parts.day, parts.month,
+                                                                 parts.year))
+    unknown_day = ~((day >= 1) & (day <= 31))
+    if parts.impute_day is not None:
+        day = np.where(unknown_day, float(parts.impute_day), day)
+        unknown_day = np.zeros(day.shape, dtype=bool)
+    whole = (day == np.floor(day)) & (month == np.floor(month)) & (year == np.floor(year))
+    known = ~unknown_day & whole & (month >= 1) & (month <= 12) & (year >= 1) & (year <= 9990)
+    out = np.full(day.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    rows = np.flatnonzero(known)
+    y, m, d = (a[rows].astype(np.int64) for a in (year, month, day))
+    first = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]")
+    start = first.astype("datetime64[D]")
+    length = ((first + 1).astype("datetime64[D]") - start).astype(np.int64)
+    fits = d <= length  # 31/02 is no date
+    out[rows[fits]] = start[fits] + (d[fits] - 1)
+    return out
 
 
 def check_date_format(date_format: str | None) -> None:
@@ -209,7 +247,7 @@ def _native_days(values: Any) -> np.ndarray | None:
         if pa.types.is_timestamp(typ) or pa.types.is_date(typ):
             if pa.types.is_timestamp(typ) and typ.tz is not None:
                 values = pc.local_timestamp(values)
-            days = pc.cast(values, pa.date32(), safe=False)
+            days = pc.cast(pc.cast(values, pa.date32(), safe=False), pa.int32())
             return pc.cast(days, pa.float64()).to_numpy(zero_copy_only=False)
     return None
 
@@ -269,6 +307,8 @@ def prepare(values: Any) -> np.ndarray | Factorized:
     ``datetime64[D]``, numbers as float64, anything else as Factorized distinct values."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return values.astype("datetime64[D]")
+    if isinstance(values, DateColumns):
+        return _from_parts(values)
     native = _native_days(values)
     if native is not None:
         out = np.full(native.shape, np.datetime64("NaT"), dtype="datetime64[D]")

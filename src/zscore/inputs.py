@@ -30,6 +30,7 @@ from .resolve import (
     UNIT_KIND,
     Preset,
     Resolution,
+    SpecialCodes,
     detect_preset,
     load_preset,
     not_found,
@@ -83,8 +84,10 @@ def _duration_days(values: Any) -> np.ndarray | None:
     return None
 
 
-def _ages(values: Any, unit: str) -> tuple[np.ndarray, str]:
-    """An age column in its unit as (ages, kernel unit): years become months."""
+def _ages(values: Any, unit: str, special: SpecialCodes | None = None
+          ) -> tuple[np.ndarray, str]:
+    """An age column in its unit as (ages, kernel unit): years become months; a survey's
+    special codes (MICS CAGED 9999) are missing."""
     months = unit in ("months", "years")
     days = _duration_days(values)
     if days is not None:
@@ -93,6 +96,9 @@ def _ages(values: Any, unit: str) -> tuple[np.ndarray, str]:
         if not isinstance(values, np.ndarray | Factorized):
             values = column_values(values)
         ages = as_age(values, months)
+        if special is not None:
+            hit, _ = special_codes(ages, special)
+            ages = np.where(hit, np.nan, ages)
     if unit == "years":
         ages = ages * FACTORS["age"]["years"]
     return ages, "months" if months else "days"
@@ -197,14 +203,12 @@ def gather(
     special: dict[str, np.ndarray] = {}
     for m in measured:
         x = as_float(arrays[m])
-        codes = res.special.get(m)
-        if codes:
-            hit = np.zeros(n, dtype=np.int8)
-            for value, reason in codes.items():
-                hit[x == value] = reason
+        if m in res.special:
+            hit, reason = special_codes(x, res.special[m])
             if hit.any():
-                x = np.where(hit > 0, np.nan, x)
-                special[m] = hit
+                x = np.where(hit, np.nan, x)
+                if reason.any():
+                    special[m] = reason
         factor = FACTORS[UNIT_KIND[m]][res.unit(m)]
         if factor != 1.0:
             x = _convert(x, factor)
@@ -219,13 +223,30 @@ def gather(
     return inp, res
 
 
+def special_codes(x: np.ndarray, codes: SpecialCodes) -> tuple[np.ndarray, np.ndarray]:
+    """Which values are survey special codes (bool), and each one's reason code (int8; 0 for
+    a plain missing value)."""
+    hit = np.zeros(x.shape, dtype=bool)
+    reason = np.zeros(x.shape, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        for value, name in codes.exact.items():
+            rows = x == value
+            hit |= rows
+            reason[rows] = rules.REASON_CODE.get(name, 0)
+        for low, name in codes.at_least:  # highest threshold first
+            rows = (x >= low) & ~hit
+            hit |= rows
+            reason[rows] = rules.REASON_CODE.get(name, 0)
+    return hit, reason
+
+
 def _age(res: Resolution, arrays: Mapping[str, Any], n: int,
          date_numbers: str) -> tuple[np.ndarray, str]:
     """Ages for the kernel and their unit: days between the dates where both are given (an age
     column, if any, where a date is missing), else the age column in its unit."""
     column_age, column_unit = (None, "days")
     if "age" in arrays:
-        column_age, column_unit = _ages(arrays["age"], res.unit("age"))
+        column_age, column_unit = _ages(arrays["age"], res.unit("age"), res.special.get("age"))
     if not res.age_from_dates:
         if column_age is None:
             return np.full(n, np.nan), "days"

@@ -188,7 +188,7 @@ SURVEY_ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema")
 
 
 def _children(table: _Table, given: dict[str, Any], options: dict[str, Any], standard: str,
-              precision: str) -> tuple[_Children, str]:
+              precision: str) -> tuple[_Children, str, Any]:
     scored = "csex" in table.names and any(z in table.names for z in Z_COLUMNS)
     if scored:  # classify's output: its z-scores and flags; age and oedema from the columns
         g = {**given, "sex": given["sex"] if given["sex"] is not None else "csex"}
@@ -230,7 +230,7 @@ def _children(table: _Table, given: dict[str, Any], options: dict[str, Any], sta
         slot = {"z" + name: s for s, name in enumerate(raw.active)}
         z = [np.ascontiguousarray(raw.z[slot[c]]) if c in slot else _EMPTY for c in Z_COLUMNS]
         flagged = [raw.f[slot[c]] == 1 if c in slot else _NO_FLAGS for c in Z_COLUMNS]
-    return _Children(z, flagged, sex, age_days, age_months, oedema), std
+    return _Children(z, flagged, sex, age_days, age_months, oedema), std, res
 
 
 # --- rows used and the design ---------------------------------------------------------------------
@@ -798,7 +798,7 @@ def prevalence(
     cluster_codes = _design_codes(table, "cluster", design["cluster"])
     strata_codes = _design_codes(table, "strata", design["strata"])
     by_names = [column_name(data, "by", name) for name in _by_names(by)]
-    ch, std = _children(table, given, options, standard, precision)
+    ch, std, res = _children(table, given, options, standard, precision)
     keep = _keep_rows(ch, std, standard == "auto", cluster_codes, strata_codes)
     design = _design(w, cluster_codes, strata_codes, keep)
     groups = _groupings(table, ch, std, by_names, _Rows(design.rows, design.nrows),
@@ -816,6 +816,7 @@ def prevalence(
         _blank_weight_for_age(est, groupings)
     table_out = (_who_table if layout == "who" else _tidy_table)(est, std, groupings)
     table_out.attrs.update(method=design.method, standard=std,
-                           df=design.df_prevalence, lonely_strata=design.lonely_strata)
+                           df=design.df_prevalence, lonely_strata=design.lonely_strata,
+                           columns=res.describe())
     return table_out
 

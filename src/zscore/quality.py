@@ -110,6 +110,7 @@ class _Data:
     birth_month: np.ndarray | None = None  # int8 1-12, 0 = missing or unreadable
     birth_day: np.ndarray | None = None  # int8 1-31, 0 = missing or unreadable
     weights: np.ndarray | None = None  # NaN: left out of weighted checks
+    columns: list[str] = field(default_factory=list)  # where each argument was found
 
 
 @dataclass
@@ -198,7 +199,7 @@ def _gather(data: Any, given: dict[str, Any], options: dict[str, Any], standard:
     if res.age_from_dates:
         supplied.add("age")
     m = inp.measurements
-    d = _Data(n=n, sex=inp.sex, age_months=age, given=supplied,
+    d = _Data(n=n, sex=inp.sex, age_months=age, given=supplied, columns=res.describe(),
               weight=m.get("weight"), lenhei=m.get("lenhei"),
               measure=inp.measure if "measure" in supplied else None,
               standard=np.zeros(n, dtype=np.int8))
@@ -1005,7 +1006,9 @@ def quality(
         _age_distribution(d, t, r)
         _position(d, t, r)
         out.append(r)
-    return _frame(out)
+    table = _frame(out)
+    table.attrs["columns"] = d.columns
+    return table
 
 
 def summary(table: Any, group: str = "All", group_by: str | None = None) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
+from .dates import DateColumns
 from .errors import InputError
 from .frames import table_columns
 
@@ -159,6 +160,25 @@ def code_map(arg: str) -> dict[str, int]:
 
 # --- presets and mapping files --------------------------------------------------------------------
 @dataclass(frozen=True)
+class SpecialCodes:
+    """Values of a survey column that are not measurements: exact values (9994) and ranges
+    (``>= 9990``), each with a reason name ("missing": just missing)."""
+
+    exact: Mapping[float, str] = field(default_factory=dict)
+    at_least: tuple[tuple[float, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DateParts:
+    """The candidate columns of a date held as day, month and year numbers."""
+
+    day: tuple[str, ...]
+    month: tuple[str, ...]
+    year: tuple[str, ...]
+    impute_day: int | None = None  #: the day used when the day is unknown (DHS: 16)
+
+
+@dataclass(frozen=True)
 class Preset:
     """A data file naming a kind of file's columns, units and codes (``--preset``/``--mapping``).
 
@@ -175,8 +195,10 @@ class Preset:
     scale: Mapping[str, float] = field(default_factory=dict)
     #: code argument -> {the file's code: WHO's code ("m", "f", "l", "h", "y", "n") or "" missing}
     codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    #: measurement argument -> {special value: reason name (rules.REASONS)}
-    special: Mapping[str, Mapping[float, str]] = field(default_factory=dict)
+    #: measurement (or age) argument -> its survey special codes and their reasons
+    special: Mapping[str, SpecialCodes] = field(default_factory=dict)
+    #: date argument -> the day, month and year columns a date is made of (DHS PR, MICS)
+    dates: Mapping[str, DateParts] = field(default_factory=dict)
     date_format: str | None = None
     labels: str | None = None
     #: sets of columns whose presence says a file is of this kind
@@ -233,7 +255,9 @@ def parse_preset(text: str, name: str, path: Path | None = None) -> Preset:
 
 
 _PRESET_KEYS = {"name", "title", "source", "columns", "units", "scale", "codes", "special",
-                "date_format", "labels", "detect"}
+                "dates", "date_format", "labels", "detect"}
+#: Reason names a special code may have besides rules.SPECIAL_REASONS.
+_PLAIN_MISSING = "missing"
 
 
 def _preset_from(data: dict, name: str, where: str | None = None) -> Preset:
@@ -254,8 +278,7 @@ def _preset_from(data: dict, name: str, where: str | None = None) -> Preset:
                              f"choose among {list(args)}")
         return value
 
-    columns = {arg: (names,) if isinstance(names, str) else tuple(map(str, names))
-               for arg, names in table("columns").items()}
+    columns = {arg: _names(names) for arg, names in table("columns").items()}
     units = {arg: check_unit(arg, str(u), where) for arg, u in table("units").items()}
     scale = {arg: float(v) for arg, v in table("scale").items()}
     codes: dict[str, dict[str, str]] = {}
@@ -267,23 +290,50 @@ def _preset_from(data: dict, name: str, where: str | None = None) -> Preset:
         if bad:
             raise InputError(f"{where}: [codes.{arg}] maps to {sorted(bad)}; use WHO's codes "
                              f"{sorted(WHO_CODES[arg])} or \"\" for missing")
-    special: dict[str, dict[float, str]] = {}
-    for arg, mapping in table("special").items():
-        if arg not in MEASUREMENT_ARGS:
-            raise InputError(f"{where}: [special.{arg}]: special codes are for "
-                             f"{list(MEASUREMENT_ARGS)}")
-        special[arg] = {}
-        for value, reason in mapping.items():
-            if reason not in rules.REASON_CODE:
-                raise InputError(f"{where}: [special.{arg}] {value} = {reason!r} is not a "
-                                 f"reason; choose among {list(rules.SPECIAL_REASONS)}")
-            special[arg][float(value)] = reason
+    special = {arg: _special_codes(arg, mapping, where)
+               for arg, mapping in table("special").items()}
+    parts = {}
+    for arg, spec in table("dates").items():
+        if arg not in DATE_ARGS or not isinstance(spec, dict):
+            raise InputError(f"{where}: [dates.{arg}]: dates are {list(DATE_ARGS)}, each with "
+                             "day, month and year column names")
+        try:
+            parts[arg] = DateParts(*(_names(spec[k]) for k in ("day", "month", "year")),
+                                   impute_day=spec.get("impute_day"))
+        except KeyError as exc:
+            raise InputError(f"{where}: [dates.{arg}] needs {exc.args[0]}") from None
     detect = data.get("detect", [])
     return Preset(
         name=str(data.get("name", name)), title=str(data.get("title", "")),
         source=str(data.get("source", "")), columns=columns, units=units, scale=scale,
-        codes=codes, special=special, date_format=data.get("date_format"),
+        codes=codes, special=special, dates=parts, date_format=data.get("date_format"),
         labels=data.get("labels"), detect=tuple(tuple(d) for d in detect))
+
+
+def _names(names: Any) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(map(str, names))
+
+
+def _special_codes(arg: str, mapping: Any, where: str) -> SpecialCodes:
+    if arg not in (*MEASUREMENT_ARGS, "age") or not isinstance(mapping, dict):
+        raise InputError(f"{where}: [special.{arg}]: special codes are for "
+                         f"{list(MEASUREMENT_ARGS)} and age")
+    allowed = (*rules.SPECIAL_REASONS, _PLAIN_MISSING) if arg != "age" else (_PLAIN_MISSING,)
+    exact, at_least = {}, []
+    for key, reason in mapping.items():
+        if reason not in allowed:
+            raise InputError(f"{where}: [special.{arg}] {key} = {reason!r}: choose among "
+                             f"{list(allowed)}")
+        text = str(key).strip()
+        try:
+            if text.startswith(">="):
+                at_least.append((float(text[2:]), reason))
+            else:
+                exact[float(text)] = reason
+        except ValueError:
+            raise InputError(f"{where}: [special.{arg}] {key!r}: give a number or '>=NUMBER'") \
+                from None
+    return SpecialCodes(exact, tuple(sorted(at_least, reverse=True)))
 
 
 def check_unit(arg: str, unit: str, where: str = "units") -> str:
@@ -337,8 +387,8 @@ class Resolution:
     preset: Preset | None
     #: code argument -> {code key: kernel code} for that column (aliases, preset, labels)
     codes: dict[str, dict[str, int]]
-    #: measurement argument -> {special value: reason code}
-    special: dict[str, dict[float, int]]
+    #: measurement (or age) argument -> its special codes (found through the preset)
+    special: dict[str, SpecialCodes]
     date_format: str | None
     #: the age comes from the birth and visit dates (an age column, if any, where they are
     #: missing)
@@ -426,7 +476,7 @@ def not_found(arg: str, names: Sequence[str], wanted: str | None = None,
     candidates = [wanted] if wanted else list(vocab.aliases.get(arg, (arg,)))
     close = nearest(names, candidates)
     if wanted:
-        head = f"{arg}={wanted!r}: no such column"
+        head = f"{arg}={wanted!r} ({_option(arg)} {wanted}): no such column"
     else:
         looked = ", ".join(repr(a) for a in vocab.aliases.get(arg, (arg,))[:6])
         head = (f"{arg} is required: no column looks like it (looked for {looked}, ...; "
@@ -504,6 +554,23 @@ def resolve(
                     found[arg] = Found(arg, hits[0], getter(hits[0]), "preset")
                     taken[hits[0]] = arg
 
+        if preset is not None:  # dates held as day, month and year columns
+            for arg, spec in preset.dates.items():
+                if arg in found or arg not in wanted:
+                    continue
+                cols = []
+                for part, candidates in zip(("day", "month", "year"),
+                                            (spec.day, spec.month, spec.year), strict=True):
+                    hits = list(dict.fromkeys(h for c in candidates
+                                              for h in _matches(index, names, c)))
+                    if len(hits) > 1:
+                        raise _two(f"{arg} ({part})", hits, f"preset {preset.name} lists both")
+                    cols.append(hits[0] if hits else None)
+                if all(cols):
+                    found[arg] = Found(arg, "/".join(cols), DateColumns(
+                        *(getter(c) for c in cols), spec.impute_day), "preset")
+                    taken.update(dict.fromkeys(cols, arg))
+
         alias_args = [a for a in wanted if a not in found and a not in DESIGN_ARGS]
         by_alias: dict[str, list[tuple[str, str | None]]] = {}
         for name in names:
@@ -541,10 +608,10 @@ def resolve(
              if arg in wanted}
     special = {}
     if preset is not None:
-        for arg, mapping in preset.special.items():
+        for arg, special_codes in preset.special.items():
             f = found.get(arg)
             if f is not None and f.how == "preset":
-                special[arg] = {v: rules.REASON_CODE[r] for v, r in mapping.items()}
+                special[arg] = special_codes
     res = Resolution(n, found, preset, codes, special,
                      date_format if date_format is not None else
                      (preset.date_format if preset is not None else None))

@@ -1,0 +1,162 @@
+"""The ``zscore`` command: ``zscore classify register.xlsx``, ``zscore prevalence survey.dta``,
+``zscore quality``, ``zscore demo``, ``zscore presets``.
+
+The command line computes nothing of its own: it reads the file (:mod:`zscore.io`), calls the
+library (which finds the columns with :mod:`zscore.resolve`), writes the output and prints a
+summary counted from the kernel's codes (:mod:`zscore.report`). A structural problem is one
+``zscore: error:`` line and exit status 2, with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .. import __version__
+from ..errors import InputError
+
+#: The child's column options every command has (prevalence and quality read the first six).
+CHILD_OPTIONS = ("sex", "age", "weight", "lenhei", "measure", "oedema", "headc", "armc",
+                 "triskin", "subskin")
+SURVEY_OPTIONS = CHILD_OPTIONS[:6]
+
+
+def _by_columns(text: str) -> list[str]:
+    """--by a,b (or repeated --by): column names, commas separating them."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _common(p: argparse.ArgumentParser, default_output: str,
+            columns: tuple[str, ...] = CHILD_OPTIONS) -> None:
+    p.add_argument("input", help="measurements file: .csv/.tsv (any delimiter and encoding, "
+                                 ".gz too), .xlsx/.xls/.ods, .dta, .sav, .parquet, .arrow; "
+                                 "- reads standard input")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help=f"output file (.csv, .tsv, .xlsx, .dta, .sav, .parquet, .arrow; - for "
+                        f"standard output); default: INPUT_{default_output} beside the input")
+    p.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (name or number; "
+                                                   "default the first)")
+    p.add_argument("--preset", metavar="NAME",
+                   help="a kind of file: dhs (KR/PR recode), mics (MICS6 ch), eppgbm "
+                        "(e-PPGBM/posyandu register); see 'zscore presets'")
+    p.add_argument("--mapping", metavar="FILE.toml",
+                   help="your own mapping file (columns, units, codes; 'zscore presets --show "
+                        "NAME' prints one to start from)")
+    p.add_argument("--age-unit", choices=("days", "months"),
+                   help="unit of the age column (default: from its name, e.g. age_months, "
+                        "umur (bulan); else days)")
+    p.add_argument("--units", metavar="ARG=UNIT,...",
+                   help="units of the columns, converted: weight=g|lb|0.1kg, lenhei=mm|m|in, "
+                        "headc=mm, age=years ... (default: kg, cm, mm, from names)")
+    p.add_argument("--date-format", metavar="FMT",
+                   help="dates: dmy, mdy, ymd, excel, stata, spss, cdc or a pattern such as "
+                        "%%d/%%m/%%Y (needed when the day/month order cannot be told)")
+    p.add_argument("--standard", choices=("auto", "2006", "2007"), default="auto",
+                   help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
+                        "reference from 60 months; 2006 or 2007: one for every row")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    group = p.add_argument_group("columns (default: found by name, in English or Indonesian; "
+                                 "see docs/cli.md)")
+    for name in columns:
+        group.add_argument(f"--{name}", metavar="COLUMN", help=f"column holding {name}")
+    group.add_argument("--birth-date", metavar="COLUMN", help="date of birth")
+    group.add_argument("--visit-date", metavar="COLUMN",
+                       help="date of the visit (measurement); with --birth-date gives the age")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="zscore",
+        description="WHO child growth z-scores and nutrition status, as WHO's anthro (0-5 "
+                    "years) and anthroplus (5-19 years) compute them.",
+        epilog="Start with 'zscore demo'. Documentation: docs/cli.md.")
+    top.add_argument("--version", action="version", version=f"zscore {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("classify", help="add z-scores, flags, categories and reasons to a file",
+                       description="Reads a file of children, writes it back with WHO's "
+                                   "z-score columns appended (every other column as read) and "
+                                   "prints a summary.")
+    _common(p, "zscores")
+    p.add_argument("--precision", choices=("who", "full"), default="who",
+                   help="who: 2 decimals as WHO publishes (default); full: unrounded")
+    p.add_argument("--labels", choices=("who", "id"),
+                   help="category labels: WHO/UNICEF (default) or Indonesia's Permenkes 2/2020 "
+                        "(the default of --preset eppgbm)")
+    p.add_argument("--by", action="extend", type=_by_columns, default=[], metavar="COLUMNS",
+                   help="break the summary down by these columns (comma-separated or repeated)")
+    p.add_argument("--no-age", action="store_true",
+                   help="the file has no age: score weight-for-length/height only")
+
+    p = sub.add_parser("prevalence", help="survey prevalence with confidence intervals, "
+                                          "as WHO's anthro_prevalence",
+                       description="Reads a file of children (measurements, or the output of "
+                                   "'zscore classify'), writes WHO's prevalence table (tidy, or "
+                                   "WHO's wide layout) and prints the headline figures.")
+    _common(p, "prevalence", SURVEY_OPTIONS)
+    p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
+    p.add_argument("--cluster", metavar="COLUMN", help="primary sampling unit (cluster)")
+    p.add_argument("--strata", metavar="COLUMN", help="strata")
+    p.add_argument("--by", action="extend", type=_by_columns, default=[], metavar="COLUMNS",
+                   help="grouping columns, comma-separated or repeated (typeres, gregion, "
+                        "wealthq, mothered, othergr get WHO's labels)")
+    p.add_argument("--layout", choices=("tidy", "who"), default="tidy",
+                   help="tidy: one row per group, indicator and statistic (default); who: "
+                        "WHO's wide table")
+
+    p = sub.add_parser("quality", help="WHO/UNICEF data-quality checks",
+                       description="Reads a file of children, writes the data-quality table "
+                                   "(one row per check, group and statistic, with WHO's "
+                                   "reference and a verdict) and prints the overall checks.")
+    _common(p, "quality", SURVEY_OPTIONS)
+    p.add_argument("--by", action="extend", type=_by_columns, default=[], metavar="COLUMNS",
+                   help="grouping columns, comma-separated or repeated (e.g. village)")
+    p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
+
+    p = sub.add_parser("demo", help="run classify, prevalence and quality on the bundled "
+                                    "example register",
+                       description="Writes the results for the bundled example (an e-PPGBM-"
+                                   "style Excel register of 600 children in six villages) to a "
+                                   "folder and says what to look at.")
+    p.add_argument("folder", nargs="?", default="zscore-demo",
+                   help="where to write (default: ./zscore-demo)")
+    p.add_argument("--quiet", action="store_true")
+
+    p = sub.add_parser("presets", help="list the presets, or print one to copy and edit",
+                       description="The presets name a kind of file's columns, units and "
+                                   "codes. 'zscore presets --show dhs > my.toml' gives a "
+                                   "mapping file to edit and use with --mapping my.toml.")
+    p.add_argument("--show", metavar="NAME", help="print the preset's file")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from . import commands
+
+    try:
+        return commands.run(args)
+    except InputError as exc:
+        print(f"zscore: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # zscore ... | head: the reader has gone; that is no error
+        _quiet_stdout()
+        return 0
+    except KeyboardInterrupt:
+        print("zscore: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is
+    silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,295 @@
+"""What each ``zscore`` command does: read, call the library, write, summarise."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import io
+from ..errors import InputError
+from . import CHILD_OPTIONS, SURVEY_OPTIONS
+
+
+class Console:
+    """Where the command's text goes (stdout, or stderr when the output is stdout), and its
+    progress bar (tqdm, on a terminal only, after two seconds)."""
+
+    def __init__(self, quiet: bool, to_stderr: bool) -> None:
+        self.quiet = quiet
+        self.stream = sys.stderr if to_stderr else sys.stdout
+        self.bar_on = not quiet and sys.stderr.isatty()
+
+    def print(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.stream)
+
+    @contextmanager
+    def stage(self, what: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+        """A progress bar for one stage; ``total`` rows, or a running clock when unknown."""
+        if not self.bar_on:
+            yield lambda k: None
+            return
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc=what, unit=" rows" if total else "", delay=2.0,
+                   file=sys.stderr, leave=False, dynamic_ncols=True)
+        done = threading.Event()
+
+        def tick() -> None:  # keep the clock moving while one long call runs
+            while not done.wait(0.5):
+                bar.refresh()
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield bar.update
+        finally:
+            done.set()
+            ticker.join()
+            bar.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "presets":
+        return presets(args)
+    if args.command == "demo":
+        return demo(args)
+    return file_command(args)
+
+
+# --- the file commands ----------------------------------------------------------------------------
+def _output_path(args: argparse.Namespace) -> str:
+    if args.output:
+        return args.output
+    if args.input == io.STDIO:
+        return io.STDIO
+    source = Path(args.input)
+    suffix = io.suffix_of(source)
+    writable = {".xls": ".xlsx", ".xlsb": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx",
+                ".txt": ".csv", ".tab": ".tsv"}
+    if args.command != "classify":  # tables of results: CSV, or the input's own kind
+        suffix = suffix if suffix in (".xlsx", ".parquet", ".dta", ".sav") else ".csv"
+    stem = source.name[: len(source.name) - len(io.suffix_of(source))]
+    suffix = writable.get(suffix, suffix)
+    name = {"classify": "zscores"}.get(args.command, args.command)
+    return str(source.with_name(f"{stem}_{name}{suffix}"))
+
+
+def _preset(args: argparse.Namespace) -> str | None:
+    if args.preset and args.mapping:
+        raise InputError("give --preset or --mapping, not both (a mapping file can start from "
+                         "a preset: zscore presets --show NAME)")
+    return args.mapping or args.preset
+
+
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
+    given = {name: getattr(args, name, None) for name in names}
+    given["birth_date"] = args.birth_date
+    given["visit_date"] = args.visit_date
+    return given
+
+
+def _labelled(ds: io.Dataset, names: list[str]) -> Any:
+    """The values table with each grouping column that has Stata/SPSS value labels replaced
+    by its labels (groups are then named "Jawa Barat", not 32)."""
+    table = ds.values
+    for name in names:
+        labels = ds.value_labels.get(name)
+        if not labels:
+            continue
+        import pyarrow as pa
+
+        values = table.column(name).to_pylist()
+        text = [None if v is None else str(labels.get(v, _plain(v))) for v in values]
+        table = table.set_column(table.column_names.index(name), name, pa.array(text))
+    return table
+
+
+def _plain(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def file_command(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    if args.input != io.STDIO:
+        io.format_of(args.input)  # a file ending zscore cannot read: say so first
+    output = _output_path(args)
+    io.check_output(output)  # every check before any work; nothing is written before the end
+    console = Console(args.quiet, to_stderr=output == io.STDIO)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with console.stage(f"reading {Path(args.input).name}"):
+            ds = io.read(args.input, sheet=args.sheet)
+        table, text, like = COMMANDS[args.command](args, ds, console)
+        with console.stage("writing", total=table.num_rows) as update:
+            io.write(table, output, like=like, progress=update)
+    elapsed = time.perf_counter() - start
+    if not args.quiet:
+        for note in ds.notes:
+            print(f"zscore: note: {note}", file=sys.stderr)
+        for w in caught:  # WHO's notes (rows left out, weights set to 0): one line each
+            message = str(w.message).replace("standard='2007'", "--standard 2007")
+            print(f"zscore: note: {message}", file=sys.stderr)
+    console.print(text)
+    rows = ds.table.num_rows
+    where = "standard output" if output == io.STDIO else output
+    rate = f", {rows / elapsed:,.0f} rows/s" if elapsed > 0 and rows else ""
+    console.print(f"read {rows:,} rows from {args.input}; wrote {table.num_rows:,} rows to "
+                  f"{where} in {elapsed:.2f} s{rate}")
+    return 0
+
+
+def _columns_text(lines: list[str]) -> str:
+    return "columns:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
+
+
+def classify_command(args: argparse.Namespace, ds: io.Dataset, console: Console
+                     ) -> tuple[Any, str, io.Dataset]:
+    from ..classify import run as classify_run
+    from ..report import classify_summary, group_codes, nothing_scored
+    from ..resolve import column_name
+
+    values = ds.values
+    by = [column_name(values, "by", name) for name in args.by]
+    with console.stage("scoring"):
+        result = classify_run(
+            values, _given(args, CHILD_OPTIONS), age_unit=args.age_unit, units=args.units,
+            date_format=args.date_format, preset=_preset(args), value_labels=ds.value_labels,
+            precision=args.precision, labels=args.labels, standard=args.standard,
+            no_age="ignore" if args.no_age else "error", date_numbers=ds.date_numbers,
+            attach_to=ds.table)
+    empty = nothing_scored(result)
+    if empty is not None:
+        raise InputError(empty + ". Nothing was written.")
+    groupings = [group_codes(values.column(name), name, ds.value_labels.get(name))
+                 for name in by]
+    text = "\n".join(t for t in (_columns_text(result.resolution.describe()),
+                                 classify_summary(result, groupings)) if t)
+    return result.out, text, ds
+
+
+def _frame_table(frame: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def prevalence_command(args: argparse.Namespace, ds: io.Dataset, console: Console
+                       ) -> tuple[Any, str, io.Dataset | None]:
+    from ..prevalence import prevalence
+    from ..report import prevalence_summary
+    from ..resolve import column_name
+
+    by = [column_name(ds.values, "by", name) for name in args.by]
+    given = _given(args, SURVEY_OPTIONS)
+    with console.stage("estimating"):
+        table = prevalence(
+            _labelled(ds, by), **given, weights=args.weights, cluster=args.cluster,
+            strata=args.strata, by=by or None, layout=args.layout, standard=args.standard,
+            age_unit=args.age_unit, units=args.units, date_format=args.date_format,
+            preset=_preset(args), value_labels=ds.value_labels)
+    text = _columns_text(table.attrs.get("columns", []))
+    summary = (prevalence_summary(table) if args.layout == "tidy"
+               else f"{len(table)} groups x {table.shape[1]} columns (WHO's layout)")
+    method = table.attrs.get("method")
+    design = {"simple": "no survey design", "hybrid": "sampling weights only",
+              "survey": "survey design (Taylor linearisation)"}.get(method, method)
+    lines = [t for t in (text, f"WHO {table.attrs.get('standard')} standard; {design}",
+                         summary) if t]
+    return _frame_table(table), "\n".join(lines), None
+
+
+def quality_command(args: argparse.Namespace, ds: io.Dataset, console: Console
+                    ) -> tuple[Any, str, io.Dataset | None]:
+    from ..quality import quality
+    from ..quality import summary as quality_summary
+    from ..resolve import column_name
+
+    by = [column_name(ds.values, "by", name) for name in args.by]
+    given = _given(args, SURVEY_OPTIONS)
+    with console.stage("checking"):
+        table = quality(_labelled(ds, by), **given, weights=args.weights, by=by or None,
+                        standard=args.standard, age_unit=args.age_unit, units=args.units,
+                        date_format=args.date_format, preset=_preset(args),
+                        value_labels=ds.value_labels)
+    counts: dict[str, int] = {}
+    for verdict in table.verdict.tolist():
+        counts[verdict] = counts.get(verdict, 0) + 1
+    lines = [t for t in (_columns_text(table.attrs.get("columns", [])),
+                         quality_summary(table),
+                         ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+                         + " (all groups)") if t]
+    return _frame_table(table), "\n".join(lines), None
+
+
+COMMANDS = {"classify": classify_command, "prevalence": prevalence_command,
+            "quality": quality_command}
+
+
+# --- presets and the demo -------------------------------------------------------------------------
+def presets(args: argparse.Namespace) -> int:
+    from ..resolve import load_preset, preset_names, preset_text
+
+    if args.show:
+        sys.stdout.write(preset_text(args.show))
+        return 0
+    for name in preset_names():
+        p = load_preset(name)
+        print(f"{name:8s} {p.title}")
+    print("\n'zscore presets --show NAME > my.toml' prints one to edit; use it with "
+          "--mapping my.toml")
+    return 0
+
+
+def example_path(name: str) -> Any:
+    return resources.files("zscore").joinpath("data", "examples", name)
+
+
+def demo(args: argparse.Namespace) -> int:
+    from . import main
+
+    folder = Path(args.folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    register = folder / "posyandu.xlsx"
+    with resources.as_file(example_path("posyandu.xlsx")) as source:
+        shutil.copyfile(source, register)
+    quiet = ["--quiet"] if args.quiet else []
+    steps = [
+        ("classify", [str(register), "--by", "Desa", "-o", str(folder / "posyandu_zscores.xlsx")]),
+        ("prevalence", [str(register), "--by", "Desa",
+                        "-o", str(folder / "posyandu_prevalence.csv")]),
+        ("quality", [str(register), "--by", "Desa", "-o", str(folder / "posyandu_quality.csv")]),
+    ]
+    for command, rest in steps:
+        if not args.quiet:
+            print(f"\n$ zscore {command} {' '.join(rest)}")
+            sys.stdout.flush()
+        code = main([command, *rest, *quiet])
+        if code:
+            return code
+    if not args.quiet:
+        print(f"""
+What to look at, in {folder}/:
+  posyandu.xlsx             the register as a posyandu keeps it: a title above the columns,
+                            Jenis Kelamin L/P, Tanggal Lahir and Tanggal Penimbangan, Cara Ukur
+  posyandu_zscores.xlsx     the same rows with WHO's z-scores (zlen, zwei, zwfl, zbmi), flags
+                            (flen = 1: implausible, re-measure), stunting/wasting/underweight/
+                            overweight and, where a z-score is missing, the reason
+  posyandu_prevalence.csv   stunting, wasting, underweight, overweight by village with 95 % CIs
+  posyandu_quality.csv      WHO/UNICEF data-quality checks by village (digit preference, age
+                            heaping, SD, flags): 'warn' and 'fail' rows need a look
+Next: zscore classify YOUR_FILE.xlsx --by Desa  (docs/cli.md has examples for e-PPGBM, DHS,
+MICS and big Parquet files)""")
+    return 0
+

@@ -1,0 +1,294 @@
+"""CSV and TSV files, as spreadsheets and survey tools write them.
+
+Read with pyarrow, every column as its exact text (``007``, ``+628123``, ``NA``, ``105.0`` and
+an empty field stay what they are); zscore parses the columns it reads. What is detected:
+
+* the encoding: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
+  "Unicode text"), else Windows-1252 (Excel's "CSV" on Windows), or what charset-normalizer
+  names; a note says which was used when it is not UTF-8;
+* the delimiter: the one of ``,`` ``;`` tab ``|`` the header line has most of (``.tsv``: tab);
+* the header line: the first lines of a report (``KABUPATEN: ...``) are skipped when a later
+  line holds the column names;
+* decimal commas: in a ``;`` file, a field that is a number written with a decimal comma
+  (``9,1``) is read as that number; the output keeps the field as it was.
+
+A structural problem is one InputError with the line: a row with too many or too few fields, a
+quote that is never closed, a repeated column name.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from . import Dataset
+from .header import find_header
+
+DELIMITERS = (",", ";", "\t", "|")
+#: A number written with a decimal comma ("9,1", "-0,5", ",5"), as a whole field.
+DECIMAL_COMMA = re.compile(r"\s*[-+]?(?:\d+,\d*|,\d+)\s*")
+_SAMPLE = 1 << 20
+
+
+def _open_bytes(src: Path | bytes) -> Any:
+    if isinstance(src, bytes):
+        return io.BytesIO(gzip.decompress(src) if src[:2] == b"\x1f\x8b" else src)
+    if src.name.lower().endswith(".gz"):
+        return gzip.open(src, "rb")
+    return open(src, "rb")
+
+
+def _sample(src: Path | bytes) -> bytes:
+    with _open_bytes(src) as fh:
+        return fh.read(_SAMPLE)
+
+
+def _encoding(sample: bytes) -> tuple[str, str | None]:
+    """(Python codec, note) for the text."""
+    if sample[:3] == codecs.BOM_UTF8:
+        return "utf-8-sig", None
+    if sample[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16", "read as UTF-16 text (Excel's 'Unicode text')"
+    try:
+        sample.decode("utf-8")
+        return "utf-8", None
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(sample) == _SAMPLE:
+            return "utf-8", None  # a character cut by the end of the sample
+    return _single_byte(sample)
+
+
+def _single_byte(sample: bytes) -> tuple[str, str]:
+    try:
+        sample.decode("cp1252")
+        return "cp1252", "not UTF-8: read as Windows-1252 text (Excel's 'CSV' on Windows)"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise InputError("the file is not text (no encoding reads it)")
+    return best.encoding, f"not UTF-8: read as {best.encoding} text"
+
+
+def _delimiter(first_lines: list[str], suffix: str) -> str:
+    if suffix in (".tsv", ".tab", ".tsv.gz"):
+        return "\t"
+    best, count = ",", 0
+    for d in DELIMITERS:
+        fields = [len(row) for row in csv.reader(first_lines[:20], delimiter=d) if row]
+        if not fields:
+            continue
+        widest = max(fields)
+        if widest > count + 1 or (widest > count and widest > 1):
+            best, count = d, widest
+    return best
+
+
+def _first_bad_line(src: Path | bytes) -> int | None:
+    with _open_bytes(src) as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def _locate(src: Path | bytes, encoding: str, delimiter: str, skip: int, width: int,
+            source: str) -> InputError | None:
+    """The precise error (with its line) for a file pyarrow refused."""
+    with _open_bytes(src) as fh:
+        text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        try:
+            for index, row in enumerate(reader):
+                if index < skip or not row:
+                    continue
+                if len(row) != width:
+                    shown = delimiter.join(row)
+                    return InputError(f"{source}: line {reader.line_num} has {len(row)} fields, "
+                                      f"the header has {width}: {shown[:60]!r}")
+        except csv.Error as exc:
+            return InputError(f"{source}: line {reader.line_num} cannot be read: {exc}")
+    return None
+
+
+def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if sheet is not None:
+        raise InputError(f"{source}: --sheet is for Excel workbooks; this is a text file")
+    suffix = "".join(Path(source).suffixes[-2:]).lower() if source != "-" else ""
+    suffix = suffix if suffix.endswith(".gz") else Path(source).suffix.lower()
+    sample = _sample(src)
+    encoding, note = _encoding(sample)
+    text = sample.decode(encoding, errors="replace")
+    lines = text.splitlines(keepends=True)
+    if len(sample) == _SAMPLE and lines:
+        lines = lines[:-1] or lines  # the last line may be cut
+    if not any(line.strip() for line in lines):
+        raise InputError(f"{source}: the file has no header line")
+    delimiter = _delimiter([ln for ln in lines if ln.strip()][:20], suffix)
+    rows = list(csv.reader(lines[:60], delimiter=delimiter))
+    index = find_header(rows)
+    header = rows[index]
+    notes = [note] if note else []
+    if index and any(any(c.strip() for c in r) for r in rows[:index]):
+        notes.append(f"the column names are on line {index + 1}; the lines above are skipped")
+    from . import check_names
+
+    check_names(header, source)
+    names = list(header)
+    read_options = pacsv.ReadOptions(skip_rows=index + 1, column_names=names,
+                                     encoding="utf8" if encoding == "utf-8" else encoding,
+                                     block_size=8 << 20)
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                   null_values=[], check_utf8=True)
+
+    def attempt(enc: str) -> Any:
+        options = pacsv.ReadOptions(skip_rows=read_options.skip_rows, column_names=names,
+                                    encoding="utf8" if enc == "utf-8" else enc,
+                                    block_size=read_options.block_size)
+        stream = src if not isinstance(src, Path) else (
+            pa.input_stream(str(src), compression="gzip") if src.name.lower().endswith(".gz")
+            else str(src))
+        if isinstance(stream, bytes):
+            stream = io.BytesIO(gzip.decompress(stream) if stream[:2] == b"\x1f\x8b" else stream)
+        return pacsv.read_csv(stream, read_options=options, parse_options=parse,
+                              convert_options=convert)
+
+    try:
+        table = attempt(encoding)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc) and encoding == "utf-8":
+            line = _first_bad_line(src)
+            enc, _ = _single_byte(sample if line is None else _line_bytes(src, line))
+            notes.append(f"line {line} is not UTF-8: the file is read as {enc} text")
+            encoding = enc
+            table = attempt(enc)
+        else:
+            located = _locate(src, encoding, delimiter, index + 1, len(names), source)
+            raise located or InputError(f"{source}: cannot be read: {exc}") from None
+    _check_unterminated(src, table, source)
+    ds = Dataset(table, source, "csv", notes, delimiter=delimiter)
+    if delimiter == ";":
+        ds.parse_table, ds.decimal_comma = _decimal_points(table)
+    return ds
+
+
+def _line_bytes(src: Path | bytes, line: int) -> bytes:
+    with _open_bytes(src) as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number >= line:
+                return raw + fh.read(1 << 16)
+    return b""
+
+
+def _check_unterminated(src: Path | bytes, table: Any, source: str) -> None:
+    """A quote never closed swallows the rest of the file into its field: refuse it (the last
+    field then runs to the end of the file, holding line breaks, and the file does not end with
+    a quote)."""
+    if table.num_rows == 0 or table.num_columns == 0:
+        return
+    last = table.column(table.num_columns - 1)[table.num_rows - 1].as_py()
+    if not isinstance(last, str) or "\n" not in last:
+        return
+    with _open_bytes(src) as fh:
+        if isinstance(src, Path):
+            size = src.stat().st_size if not src.name.lower().endswith(".gz") else None
+            if size is not None and size > 4096:
+                fh.seek(size - 4096)
+        tail = fh.read()
+    if not tail.rstrip(b"\r\n\x00").endswith(b'"'):
+        with _open_bytes(src) as fh2:
+            total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh2.read(1 << 20), b""))
+        start = total - last.count("\n") + (0 if tail.endswith(b"\n") else 1)
+        raise InputError(f"{source}: line {start}: a quote (\") is opened and never closed, so "
+                         "the rest of the file would be read as one field; close the quote or "
+                         "remove it")
+
+
+def _decimal_points(table: Any) -> tuple[Any, bool]:
+    """A copy of a ``;`` file's table where every field that is a number with a decimal comma
+    has a decimal point instead (the table itself keeps the text as read)."""
+    import pyarrow.compute as pc
+
+    pattern = "^" + DECIMAL_COMMA.pattern + "$"
+    out, changed = table, False
+    for i, name in enumerate(table.column_names):
+        column = table.column(i)
+        comma = pc.match_substring_regex(column, pattern)
+        if pc.any(comma).as_py():
+            fixed = pc.if_else(comma, pc.replace_substring(column, ",", "."), column)
+            out = out.set_column(i, name, fixed)
+            changed = True
+    return (out if changed else None), changed
+
+
+def write(table: Any, path: Any, *, like: Dataset | None = None,
+          progress: Callable[[int], None] | None = None, name: str = "") -> None:
+    """CSV (TSV when ``name`` ends in .tsv; gzip'd when it ends in .gz) with the input's
+    delimiter; computed decimals written with a decimal comma when the input used them."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    lower = name.lower()
+    base = lower.removesuffix(".gz")
+    if base.endswith((".tsv", ".tab")):
+        delimiter = "\t"
+    elif like is not None and like.format == "csv":
+        delimiter = like.delimiter
+    else:
+        delimiter = ","
+    table = plain_columns(table)
+    if like is not None and like.decimal_comma and delimiter != ",":
+        table = _with_decimal_commas(table, like)
+    gzipped = lower.endswith(".gz") and isinstance(path, Path)
+    sink = pa.CompressedOutputStream(str(path), "gzip") if gzipped else (
+        str(path) if isinstance(path, Path) else path)
+    options = pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
+    try:
+        with pacsv.CSVWriter(sink, table.schema, write_options=options) as writer:
+            for batch in table.to_batches(max_chunksize=1 << 20):
+                writer.write_batch(batch)
+                if progress is not None:
+                    progress(batch.num_rows)
+    finally:
+        if gzipped:
+            sink.close()
+
+
+def plain_columns(table: Any) -> Any:
+    """Dictionary (category) columns as their text, for any reader of the output."""
+    import pyarrow as pa
+
+    fields = [pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+              for f in table.schema]
+    return table.cast(pa.schema(fields))
+
+
+def _with_decimal_commas(table: Any, like: Dataset) -> Any:
+    """Float columns zscore computed, as text with a decimal comma (the input's own columns are
+    text already and stay as read)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    own = set(like.table.column_names)
+    for i, f in enumerate(table.schema):
+        if f.name in own or not pa.types.is_floating(f.type):
+            continue
+        text = pc.replace_substring(pc.cast(table.column(i), pa.string()), ".", ",")
+        table = table.set_column(i, f.name, text)
+    return table
