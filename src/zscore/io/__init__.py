@@ -124,7 +124,9 @@ def _sniff(data: bytes) -> str:
         return "excel"
     if data[:4] in (b"$FL2", b"$FL3"):
         return "spss"
-    if data[:11] == b"<stata_dta>" or data[:1] in (b"\x71", b"\x72", b"\x73"):
+    if data[:11] == b"<stata_dta>" or (data[:1] in (b"\x71", b"\x72", b"\x73")
+                                        and data[1:2] in (b"\x01", b"\x02")
+                                        and data[2:3] == b"\x01"):  # Stata 8-13 (.dta 113-115)
         return "stata"
     return "csv"
 
