@@ -425,9 +425,11 @@ class Resolution:
         if self.age_from_dates:
             birth, visit = self.found["birth_date"], self.found["visit_date"]
             order = {"dmy": "day/month/year", "mdy": "month/day/year",
-                     "ymd": "year/month/day"}.get(self.date_format or "", self.date_format)
+                     "ymd": "year/month/day", "cdc": "DHS century day codes",
+                     "excel": "Excel serial days", "stata": "Stata dates",
+                     "spss": "SPSS dates"}.get(self.date_format or "", self.date_format)
             text = (f"age      <- days from {_name(birth)} to {_name(visit)}"
-                    + (f" (dates read as {order})" if order else ""))
+                    + (f" (read as {order})" if order else ""))
             if "age" in self.found:
                 text += f"; {_name(self.found['age'])} where a date is missing"
             lines.insert(1 if "sex" in self.found else 0, text)
@@ -669,16 +671,7 @@ def detect_preset(data: Any) -> list[Preset]:
 
 def column_of(data: Any, arg: str, name: str) -> Any:
     """A column a user named for ``arg`` (``by``, ``weights``, ...): exact, else normalised."""
-    names, getter, _ = table_columns(data)
-    index: dict[str, list[str]] = {}
-    for n in names:
-        index.setdefault(normalise_name(n), []).append(n)
-    hits = _matches(index, names, name)
-    if not hits:
-        raise not_found(arg, names, name)
-    if len(hits) > 1:
-        raise _two(arg, hits, f"both are {name!r} in another case or spacing")
-    return getter(hits[0])
+    return table_columns(data)[1](column_name(data, arg, name))
 
 
 def column_name(data: Any, arg: str, name: str) -> str:
@@ -693,3 +686,41 @@ def column_name(data: Any, arg: str, name: str) -> str:
     if len(hits) > 1:
         raise _two(arg, hits, f"both are {name!r} in another case or spacing")
     return hits[0]
+
+
+# --- the tables as documentation -------------------------------------------------------------------
+def markdown() -> str:
+    """The alias table and the presets as Markdown, from their data files (docs/cli.md holds
+    this text between its ``columns-table`` markers; a test keeps the two equal)."""
+    data = tomllib.loads(_data_text("columns.toml"))
+    lines = ["| argument | column names recognised (any case, spacing and punctuation) |",
+             "|---|---|"]
+    for arg, spec in data["columns"].items():
+        lines.append(f"| `{arg}` | " + ", ".join(f"`{n}`" for n in
+                                                 dict.fromkeys([arg, *spec["names"]])) + " |")
+    lines += ["", "| unit words in a name | |", "|---|---|"]
+    for kind, spec in data["units"].items():
+        lines.append(f"| {kind} | " + "; ".join(
+            f"{unit}: " + ", ".join(f"`{w}`" for w in words) for unit, words in spec.items())
+            + " |")
+    lines += ["", "| codes | WHO's | also read |", "|---|---|---|"]
+    who = {"sex": "1, 2, m, f", "measure": "l, h", "oedema": "y, n, 1, 2"}
+    for arg in CODE_ARGS:
+        also = "; ".join(f"{meaning}: " + ", ".join(f"`{w}`" for w in words)
+                         for meaning, words in data["codes"][arg].items())
+        lines.append(f"| {arg} | {who[arg]} | {also} |")
+    lines.append("| any, as a Stata/SPSS value label | | missing: " + ", ".join(
+        f"`{w}`" for w in data["codes"]["missing"]["any"]) + " |")
+    lines += ["", "| preset | for | columns |", "|---|---|---|"]
+    for name in preset_names():
+        p = load_preset(name)
+        cols = "; ".join(f"{arg}: " + "/".join(f"`{c}`" for c in names)
+                         for arg, names in p.columns.items())
+        for arg, parts in p.dates.items():
+            cols += f"; {arg}: `{parts.day[0]}`/`{parts.month[0]}`/`{parts.year[0]}` (d/m/y)"
+        lines.append(f"| `{name}` | {p.title} | {cols} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown())

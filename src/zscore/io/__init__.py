@@ -56,6 +56,8 @@ class Dataset:
     #: the table to read values from, when it differs from ``table`` (text with decimal
     #: commas read as numbers): computations read it, outputs keep ``table``'s columns as read
     parse_table: Any = None
+    #: Stata/SPSS: each column's storage type in the file (int8, int16, int32, double, ...)
+    column_types: dict[str, str] = field(default_factory=dict)
     #: Excel: the sheet and the header row read (to recover the cells of mixed columns)
     sheet: int | None = None
     header_row: int | None = None

@@ -48,7 +48,7 @@ def _read(src: Path | bytes, source: str, kind: str) -> Dataset:
     labels = {col: dict(lab) for col, lab in (meta.variable_value_labels or {}).items() if lab}
     column_labels = {c: lab for c, lab in (meta.column_names_to_labels or {}).items() if lab}
     return Dataset(table, source, kind, value_labels=labels, column_labels=column_labels,
-                   date_numbers=kind)
+                   date_numbers=kind, column_types=dict(meta.readstat_variable_types or {}))
 
 
 def read_stata(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
@@ -93,6 +93,9 @@ def valid_names(names: list[str], kind: str) -> dict[str, str]:
     return out
 
 
+_INT_TYPES = {"int8": "int8", "int16": "int16", "int32": "int32"}
+
+
 def _frame_and_labels(table: Any, like: Dataset | None, kind: str
                       ) -> tuple[Any, dict[str, dict], dict[str, str]]:
     import numpy as np
@@ -115,6 +118,12 @@ def _frame_and_labels(table: Any, like: Dataset | None, kind: str
             columns[f.name] = column.to_numpy(zero_copy_only=False).astype(np.float64)
         else:
             columns[f.name] = column.to_pandas()
+            stored = like.column_types.get(f.name, "") if like is not None else ""
+            if stored.startswith("int") and pa.types.is_floating(f.type):
+                values = columns[f.name].to_numpy()
+                if np.isfinite(values).all() and (values == np.round(values)).all() \
+                        and np.abs(values).max(initial=0) < 2**31:  # whole: keep its int type
+                    columns[f.name] = values.astype(_INT_TYPES.get(stored, np.int32))
     frame = pd.DataFrame(columns)
     rename = valid_names(list(frame.columns), kind)
     renamed = {old: new for old, new in rename.items() if old != new}
