@@ -688,7 +688,7 @@ def column_name(data: Any, arg: str, name: str) -> str:
     return hits[0]
 
 
-# --- the tables as documentation -------------------------------------------------------------------
+# --- the tables as documentation ------------------------------------------------------------------
 def markdown() -> str:
     """The alias table and the presets as Markdown, from their data files (docs/cli.md holds
     this text between its ``columns-table`` markers; a test keeps the two equal)."""
