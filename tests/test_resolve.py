@@ -351,3 +351,20 @@ def test_prevalence_quality_and_classify_read_a_file_alike():
     assert row.estimate.iloc[0] == pytest.approx(stunted)
     q = zscore.quality(register)
     assert q[(q.check == "missing") & (q.variable == "age")].value.iloc[0] == 0.0
+
+
+def test_one_age_normalisation_for_every_front_end():
+    """An infinite age is too old everywhere (no z-score, no age group, not missing); a
+    negative one is invalid and read as no age (weight-for-length still computed)."""
+    table = {"sex": [1, 1, 1, 1], "age": [np.inf, -5.0, 400.0, 500.0],
+             "weight": [9.0, 9.0, 9.0, 9.5], "lenhei": [75.0, 75.0, 75.0, 76.0]}
+    out = zscore.classify(table)
+    assert out["reason"][0] == "age_out_of_range: zlen zwei zwfl zbmi"
+    assert out["reason"][1] == "age_invalid: zlen zwei zbmi"
+    with pytest.warns(zscore.ZScoreWarning, match="1 row older than 1826 days"):
+        p = zscore.prevalence(table)
+    n = p[(p.group == "All") & (p.indicator == "WH") & (p.statistic == "n (unweighted)")]
+    assert n.estimate.iloc[0] == 3  # the infinite age left out, the negative one kept
+    q = zscore.quality(table)
+    missing = q[(q.check == "missing") & (q.variable == "age")].value.iloc[0]
+    assert missing == pytest.approx(25.0)  # the negative age only
