@@ -20,8 +20,26 @@ from . import Dataset, check_names
 from .header import SEARCH_ROWS, find_header
 from .text import _decimal_points
 
-#: Excel's last row (1,048,576) less the header.
+#: Excel's last row (1,048,576) less the header, and the most characters in a cell.
 MAX_ROWS = 1_048_575
+MAX_CELL = 32_767
+
+
+def _longest_text(table: Any, limit: int = MAX_CELL) -> tuple[str, int] | None:
+    """A text column with a value longer than ``limit`` characters, and that length."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for f in table.schema:
+        kind = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            column = table.column(f.name)
+            if pa.types.is_dictionary(f.type):
+                column = column.cast(kind)
+            size = pc.max(pc.utf8_length(column)).as_py()
+            if size is not None and size > limit:
+                return f.name, size
+    return None
 
 
 def _sheet_index(names: list[str], sheet: str | int | None, source: str) -> int:
@@ -48,12 +66,20 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
     import fastexcel
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types
-    reader = fastexcel.read_excel(src if isinstance(src, bytes) else str(src))
+    try:
+        reader = fastexcel.read_excel(src if isinstance(src, bytes) else str(src))
+    except Exception:
+        if isinstance(src, bytes):
+            raise
+        reader = fastexcel.read_excel(src.read_bytes())  # the format by content, not by name
     names = list(reader.sheet_names)
     if not names:
         raise InputError(f"{source}: the workbook has no sheets")
     index = _sheet_index(names, sheet, source)
-    peek = reader.load_sheet(index, header_row=None, n_rows=SEARCH_ROWS, dtypes="string")
+    # skip_rows=0: row numbers from the sheet's first row (fastexcel skips leading blank rows
+    # otherwise, while header_row counts them)
+    peek = reader.load_sheet(index, header_row=None, skip_rows=0, n_rows=SEARCH_ROWS,
+                             dtypes="string")
     rows = [list(r.values()) for r in peek.to_arrow().to_pylist()]
     if not rows:
         raise InputError(f"{source}: sheet {names[index]!r} is empty")
@@ -120,6 +146,11 @@ def write(table: Any, path: Path, *, like: Dataset | None = None,
     from .text import plain_columns
 
     table = plain_columns(table)
+    longest = _longest_text(table)
+    if longest is not None:
+        column, size = longest
+        raise InputError(f"{name or path}: a cell of column {column!r} holds {size:,} "
+                         f"characters; Excel holds at most {MAX_CELL:,}; write .csv or .parquet")
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True,
                                                "strings_to_numbers": False,
                                                "strings_to_formulas": False,

@@ -153,9 +153,23 @@ def write_stata(table: Any, path: Path, *, like: Dataset | None = None,
         progress(len(frame))
 
 
+#: The longest string SPSS keeps whole (pyreadstat writes longer ones broken, without an error).
+SPSS_MAX_STRING = 32_767
+
+
 def write_spss(table: Any, path: Path, *, like: Dataset | None = None,
                progress: Callable[[int], None] | None = None, name: str = "") -> None:
     import pyreadstat
+
+    from .excel import _longest_text
+
+    longest = _longest_text(table, SPSS_MAX_STRING)
+    if longest is not None:
+        from ..errors import InputError
+
+        raise InputError(f"{name or path}: a value of column {longest[0]!r} holds "
+                         f"{longest[1]:,} characters; SPSS keeps at most {SPSS_MAX_STRING:,}; "
+                         "write .csv, .parquet or .dta")
 
     frame, value_labels, column_labels = _frame_and_labels(table, like, "spss")
     labels = [column_labels.get(c) for c in frame.columns]

@@ -4,8 +4,8 @@ Read with pyarrow, every column as its exact text (``007``, ``+628123``, ``NA``,
 an empty field stay what they are); zscore parses the columns it reads. What is detected:
 
 * the encoding: UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
-  "Unicode text"), else Windows-1252 (Excel's "CSV" on Windows), or what charset-normalizer
-  names; a note says which was used when it is not UTF-8;
+  "Unicode text"), else Windows-1252 (Excel's "CSV" on Windows), or Latin-1 where Windows-1252
+  leaves a byte undefined; a note says which was used when it is not UTF-8;
 * the delimiter: the one of ``,`` ``;`` tab ``|`` the header line has most of (``.tsv``: tab);
 * the header line: the first lines of a report (``KABUPATEN: ...``) are skipped when a later
   line holds the column names;
@@ -66,17 +66,14 @@ def _encoding(sample: bytes) -> tuple[str, str | None]:
 
 
 def _single_byte(sample: bytes) -> tuple[str, str]:
+    """Windows-1252 (what Excel's "CSV" saves on Windows), or Latin-1 when a byte Windows-1252
+    leaves undefined appears. charset-normalizer was measured and not used: on short Windows-1252
+    samples of names it named Mac and Baltic code pages and garbled them (docs/design.md)."""
     try:
         sample.decode("cp1252")
         return "cp1252", "not UTF-8: read as Windows-1252 text (Excel's 'CSV' on Windows)"
     except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    if best is None:
-        raise InputError("the file is not text (no encoding reads it)")
-    return best.encoding, f"not UTF-8: read as {best.encoding} text"
+        return "latin-1", "not UTF-8: read as Latin-1 text"
 
 
 def _delimiter(first_lines: list[str], suffix: str) -> str:
