@@ -285,7 +285,16 @@ def _refuse_survey_file(data: Any, given: Mapping[str, Any]) -> None:
 _MIN_VALUES = 5
 
 
+#: Unit checks look at an evenly spaced sample of at most this many rows.
+_SAMPLE = 100_000
+
+
+def _sample(x: np.ndarray) -> np.ndarray:
+    return x if x.size <= _SAMPLE else x[:: x.size // _SAMPLE]
+
+
 def _median(x: np.ndarray) -> float | None:
+    x = _sample(x)
     ok = x[np.isfinite(x) & (x > 0)]
     return float(np.median(ok)) if ok.size >= _MIN_VALUES else None
 
@@ -320,7 +329,7 @@ def check_units(inp: Inputs, res: Resolution) -> None:
         bmi = None
         if med is not None and "lenhei" in m:
             with np.errstate(all="ignore"):
-                bmi = _median(m["weight"] / (m["lenhei"] / 100.0) ** 2)
+                bmi = _median(_sample(m["weight"]) / (_sample(m["lenhei"]) / 100.0) ** 2)
         if med is not None and (med > 200.0 or (bmi is not None and bmi > 60.0)):
             if med > 1500.0 or (bmi is not None and bmi > 600.0):
                 raise _unit_error("weight", res, "grams", med, "g")
@@ -338,7 +347,8 @@ def _check_age_unit(inp: Inputs, res: Resolution) -> None:
     """Ages assumed in days that fit WHO's curves only when read as months: every age at most
     240, and the children's lengths (or weights) far from the median for their age in days but
     close for the age in months."""
-    age = inp.age
+    age = _sample(inp.age)
+    step = 1 if age.size == inp.age.size else inp.age.size // _SAMPLE
     ok = np.isfinite(age) & (age >= 0)
     if ok.sum() < 20 or age[ok].max() > 240:
         return
@@ -349,12 +359,13 @@ def _check_age_unit(inp: Inputs, res: Resolution) -> None:
         return
     from .classify import compute  # the kernel, on a sample of at most 2,000 rows
 
-    rows = np.flatnonzero(ok & (inp.sex > 0) & np.isfinite(inp.measurements[name]))[:2000]
+    rows = np.flatnonzero(ok & (_sample(inp.sex) > 0)
+                          & np.isfinite(_sample(inp.measurements[name])))[:2000] * step
     if rows.size < 20:
         return
     scores = []
     for unit in ("days", "months"):
-        sample = Inputs(n=rows.size, sex=inp.sex[rows], age=age[rows],
+        sample = Inputs(n=rows.size, sex=inp.sex[rows], age=inp.age[rows],
                         measure=inp.measure[rows], oedema=np.zeros(rows.size, np.int8),
                         measurements={name: inp.measurements[name][rows]}, age_unit=unit)
         raw = compute(sample, age_unit=unit, precision="full", scheme=(), standard="auto",
