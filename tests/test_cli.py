@@ -147,7 +147,8 @@ def test_windows_1252_csv_is_read_and_named(tmp_path, capsys):
     out = tmp_path / "out.csv"
     assert cli.main(["classify", str(latin), "-o", str(out), "--no-age"]) == 0
     assert "Windows-1252" in capsys.readouterr().err
-    assert pd.read_csv(out).village.tolist() == ["S\xe9kar \u201cBaru\u201d"]
+    # written back in the input's encoding, so it opens in Excel as the input did
+    assert pd.read_csv(out, encoding="cp1252").village.tolist() == ["S\xe9kar \u201cBaru\u201d"]
 
 
 @pytest.mark.parametrize("content, message", [

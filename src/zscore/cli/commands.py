@@ -74,8 +74,7 @@ def _output_path(args: argparse.Namespace) -> str:
         return io.STDIO
     source = Path(args.input)
     suffix = io.suffix_of(source)
-    writable = {".xls": ".xlsx", ".xlsb": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx",
-                ".txt": ".csv", ".tab": ".tsv"}
+    writable = {".xls": ".xlsx", ".xlsb": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx"}
     if args.command != "classify":  # tables of results: CSV, or the input's own kind
         suffix = suffix if suffix in (".xlsx", ".parquet", ".dta", ".sav") else ".csv"
     stem = source.name[: len(source.name) - len(io.suffix_of(source))]
@@ -96,6 +95,13 @@ def _given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     given["birth_date"] = args.birth_date
     given["visit_date"] = args.visit_date
     return given
+
+
+def _named_columns(args: argparse.Namespace) -> tuple[str, ...]:
+    """Every column the user named on the command line."""
+    names = [getattr(args, a, None) for a in (*CHILD_OPTIONS, "birth_date", "visit_date",
+                                              "weights", "cluster", "strata")]
+    return tuple(n for n in [*names, *getattr(args, "by", [])] if n)
 
 
 def _labelled(ds: io.Dataset, names: list[str]) -> Any:
@@ -124,11 +130,14 @@ def file_command(args: argparse.Namespace) -> int:
         io.format_of(args.input)  # a file ending zscore cannot read: say so first
     output = _output_path(args)
     io.check_output(output)  # every check before any work; nothing is written before the end
+    if output != io.STDIO and args.input != io.STDIO and Path(output).exists() \
+            and Path(output).resolve() == Path(args.input).resolve():
+        raise InputError(f"{output}: the output would replace the input; give another -o")
     console = Console(args.quiet, to_stderr=output == io.STDIO)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with console.stage(f"reading {Path(args.input).name}"):
-            ds = io.read(args.input, sheet=args.sheet)
+            ds = io.read(args.input, sheet=args.sheet, names=_named_columns(args))
         table, text, like = COMMANDS[args.command](args, ds, console)
         with console.stage("writing", total=table.num_rows) as update:
             io.write(table, output, like=like, progress=update)

@@ -51,6 +51,10 @@ class Dataset:
     column_labels: dict[str, str] = field(default_factory=dict)
     delimiter: str = ","
     decimal_comma: bool = False
+    #: a text file's encoding (its output is written in the same one)
+    encoding: str = "utf-8"
+    #: an Excel workbook read from standard input (to recover its cells' types on writing)
+    raw: bytes | None = None
     #: what a number in a date column means: Excel serial days, Stata days or SPSS seconds
     date_numbers: str = "excel"
     #: the table to read values from, when it differs from ``table`` (text with decimal
@@ -133,16 +137,18 @@ def _sniff(data: bytes) -> str:
     return "csv"
 
 
-def read(path: str | Path, *, sheet: str | int | None = None) -> Dataset:
+def read(path: str | Path, *, sheet: str | int | None = None,
+         names: tuple[str, ...] = ()) -> Dataset:
     """Read a file (or standard input, ``"-"``) whole. Structural problems are one InputError
-    naming the file (and the line, where there is one)."""
+    naming the file (and the line, where there is one). ``names``: column names the user gave
+    (they help find the header row below title rows)."""
     source = str(path)
     if source == STDIO:
         data = sys.stdin.buffer.read()
         if not data:
             raise InputError("standard input is empty")
         fmt = _formats()[_sniff(data)]
-        return _guarded(lambda: fmt.read(data, source="-", sheet=sheet), source)
+        return _guarded(lambda: fmt.read(data, source="-", sheet=sheet, names=names), source)
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -151,7 +157,7 @@ def read(path: str | Path, *, sheet: str | int | None = None) -> Dataset:
     fmt = format_of(p)
     if p.stat().st_size == 0:
         raise InputError(f"{p}: the file is empty")
-    return _guarded(lambda: fmt.read(p, source=source, sheet=sheet), source)
+    return _guarded(lambda: fmt.read(p, source=source, sheet=sheet, names=names), source)
 
 
 def _guarded(reader: Callable[[], Dataset], source: str) -> Dataset:

@@ -12,7 +12,8 @@ from . import Dataset
 BATCH = 1 << 20
 
 
-def read_parquet(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+def read_parquet(src: Path | bytes, *, source: str, sheet: Any = None,
+                 names: tuple[str, ...] = ()) -> Dataset:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -21,7 +22,8 @@ def read_parquet(src: Path | bytes, *, source: str, sheet: Any = None) -> Datase
     return Dataset(table, source, "parquet")
 
 
-def read_ipc(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+def read_ipc(src: Path | bytes, *, source: str, sheet: Any = None,
+                 names: tuple[str, ...] = ()) -> Dataset:
     import pyarrow as pa
     import pyarrow.feather as feather
     import pyarrow.ipc as ipc

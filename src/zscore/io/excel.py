@@ -62,7 +62,8 @@ def _sheet_index(names: list[str], sheet: str | int | None, source: str) -> int:
                      f"{', '.join(map(repr, names))}")
 
 
-def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+def read(src: Path | bytes, *, source: str, sheet: Any = None,
+         names: tuple[str, ...] = ()) -> Dataset:
     import fastexcel
 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types
@@ -83,7 +84,7 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
     rows = [list(r.values()) for r in peek.to_arrow().to_pylist()]
     if not rows:
         raise InputError(f"{source}: sheet {names[index]!r} is empty")
-    header = find_header(rows)
+    header = find_header(rows, names)
     header_cells = ["" if c is None else str(c) for c in rows[header]]
     while header_cells and header_cells[-1] == "":
         header_cells.pop()
@@ -101,7 +102,8 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
     if header:
         notes.append(f"the column names are on row {header + 1} of sheet {names[index]!r}; "
                      "the rows above are skipped")
-    ds = Dataset(table, source, "excel", notes, sheet=index, header_row=header)
+    ds = Dataset(table, source, "excel", notes, sheet=index, header_row=header,
+                 raw=src if isinstance(src, bytes) else None)
     ds.parse_table, ds.decimal_comma = _decimal_points(_text_columns(table))
     if ds.parse_table is not None:
         ds.parse_table = _merge(table, ds.parse_table)
@@ -209,8 +211,7 @@ def _source_cells(like: Dataset, table: Any) -> dict[str, list]:
     output writes each cell back as it was (a date stays a date, a number a number)."""
     import pyarrow as pa
 
-    if like.format != "excel" or like.sheet is None or not isinstance(like.source, str) \
-            or like.source == "-":
+    if like.format != "excel" or like.sheet is None:
         return {}
     text = [f.name for f in like.table.schema if pa.types.is_string(f.type)
             and f.name in table.column_names]
@@ -219,8 +220,12 @@ def _source_cells(like: Dataset, table: Any) -> dict[str, list]:
     import python_calamine
 
     try:
-        sheet = python_calamine.CalamineWorkbook.from_path(like.source).get_sheet_by_index(
-            like.sheet)
+        import io as _io
+
+        book = (python_calamine.CalamineWorkbook.from_filelike(_io.BytesIO(like.raw))
+                if like.raw is not None else
+                python_calamine.CalamineWorkbook.from_path(like.source))
+        sheet = book.get_sheet_by_index(like.sheet)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception:
         return {}

@@ -51,12 +51,14 @@ def _read(src: Path | bytes, source: str, kind: str) -> Dataset:
                    date_numbers=kind, column_types=dict(meta.readstat_variable_types or {}))
 
 
-def read_stata(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+def read_stata(src: Path | bytes, *, source: str, sheet: Any = None,
+                 names: tuple[str, ...] = ()) -> Dataset:
     _no_sheet(sheet, source)
     return _read(src, source, "stata")
 
 
-def read_spss(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+def read_spss(src: Path | bytes, *, source: str, sheet: Any = None,
+                 names: tuple[str, ...] = ()) -> Dataset:
     _no_sheet(sheet, source)
     return _read(src, source, "spss")
 

@@ -23,6 +23,7 @@ import csv
 import gzip
 import io
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ DELIMITERS = (",", ";", "\t", "|")
 #: A number written with a decimal comma ("9,1", "-0,5", ",5"), as a whole field.
 DECIMAL_COMMA = re.compile(r"\s*[-+]?(?:\d+,\d*|,\d+)\s*")
 _SAMPLE = 1 << 20
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a field of any size (pyarrow reads them too)
 
 
 def _open_bytes(src: Path | bytes) -> Any:
@@ -77,16 +79,22 @@ def _single_byte(sample: bytes) -> tuple[str, str]:
 
 
 def _delimiter(first_lines: list[str], suffix: str) -> str:
+    """The delimiter most of the first lines agree on: for each of ``, ; tab |``, the share of
+    lines with its usual number of fields (a ``;`` file's decimal commas, or semicolons in a
+    note, split some lines but not the header and the others alike), then the most fields."""
     if suffix in (".tsv", ".tab", ".tsv.gz"):
         return "\t"
-    best, count = ",", 0
+    lines = [ln for ln in first_lines if ln.strip()][:20]
+    best, key = ",", (0.0, 0)
     for d in DELIMITERS:
-        fields = [len(row) for row in csv.reader(first_lines[:20], delimiter=d) if row]
-        if not fields:
+        counts = [len(r) for r in csv.reader(lines, delimiter=d) if r]
+        wide = [c for c in counts if c > 1]
+        if not wide:
             continue
-        widest = max(fields)
-        if widest > count + 1 or (widest > count and widest > 1):
-            best, count = d, widest
+        usual = max(set(wide), key=lambda c: (wide.count(c), c))
+        score = (sum(c == usual for c in counts) / len(counts), usual)
+        if score > key:
+            best, key = d, score
     return best
 
 
@@ -119,7 +127,8 @@ def _locate(src: Path | bytes, encoding: str, delimiter: str, skip: int, width: 
     return None
 
 
-def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
+def read(src: Path | bytes, *, source: str, sheet: Any = None,
+         names: tuple[str, ...] = ()) -> Dataset:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -129,6 +138,10 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
     suffix = suffix if suffix.endswith(".gz") else Path(source).suffix.lower()
     sample = _sample(src)
     encoding, note = _encoding(sample)
+    if encoding != "utf-16" and b"\x00" in sample:
+        raise InputError(f"{source}: not a text file (it holds NUL bytes); if it is a "
+                         "spreadsheet or a statistics file, give it its own ending (.xlsx, "
+                         ".dta, .sav, .parquet)")
     text = sample.decode(encoding, errors="replace")
     lines = text.splitlines(keepends=True)
     if len(sample) == _SAMPLE and lines:
@@ -137,7 +150,7 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
         raise InputError(f"{source}: the file has no header line")
     delimiter = _delimiter([ln for ln in lines if ln.strip()][:20], suffix)
     rows = list(csv.reader(lines[:60], delimiter=delimiter))
-    index = find_header(rows)
+    index = find_header(rows, names)
     header = rows[index]
     notes = [note] if note else []
     if index and any(any(c.strip() for c in r) for r in rows[:index]):
@@ -166,6 +179,10 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
         return pacsv.read_csv(stream, read_options=options, parse_options=parse,
                               convert_options=convert)
 
+    if len(rows) == index + 1 and len(sample) < _SAMPLE and not any(
+            line.strip() for line in lines[_line_after(lines, index):]):
+        table = pa.table({n: pa.array([], pa.string()) for n in names})  # a header only
+        return Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
     try:
         table = attempt(encoding)
     except pa.ArrowInvalid as exc:
@@ -179,10 +196,19 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None) -> Dataset:
             located = _locate(src, encoding, delimiter, index + 1, len(names), source)
             raise located or InputError(f"{source}: cannot be read: {exc}") from None
     _check_unterminated(src, table, source)
-    ds = Dataset(table, source, "csv", notes, delimiter=delimiter)
+    ds = Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
     if delimiter == ";":
         ds.parse_table, ds.decimal_comma = _decimal_points(table)
     return ds
+
+
+def _line_after(lines: list[str], index: int) -> int:
+    """The position in ``lines`` after record ``index`` (records may span lines)."""
+    text = "".join(lines)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for _ in range(index + 1):
+        next(reader, None)
+    return reader.line_num
 
 
 def _line_bytes(src: Path | bytes, line: int) -> bytes:
@@ -211,7 +237,7 @@ def _check_unterminated(src: Path | bytes, table: Any, source: str) -> None:
     if not tail.rstrip(b"\r\n\x00").endswith(b'"'):
         with _open_bytes(src) as fh2:
             total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh2.read(1 << 20), b""))
-        start = total - last.count("\n") + (0 if tail.endswith(b"\n") else 1)
+        start = total - last.count("\n") + 1  # the line the quoted field starts on
         raise InputError(f"{source}: line {start}: a quote (\") is opened and never closed, so "
                          "the rest of the file would be read as one field; close the quote or "
                          "remove it")
@@ -256,15 +282,52 @@ def write(table: Any, path: Any, *, like: Dataset | None = None,
     sink = pa.CompressedOutputStream(str(path), "gzip") if gzipped else (
         str(path) if isinstance(path, Path) else path)
     options = pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
+    encoding = like.encoding if like is not None and like.format == "csv" else "utf-8"
     try:
-        with pacsv.CSVWriter(sink, table.schema, write_options=options) as writer:
-            for batch in table.to_batches(max_chunksize=1 << 20):
-                writer.write_batch(batch)
-                if progress is not None:
-                    progress(batch.num_rows)
+        if encoding in ("utf-8", "utf8"):
+            with pacsv.CSVWriter(sink, table.schema, write_options=options) as writer:
+                for batch in table.to_batches(max_chunksize=1 << 20):
+                    writer.write_batch(batch)
+                    if progress is not None:
+                        progress(batch.num_rows)
+        else:  # the input's own encoding, so the file opens as the input did
+            _write_encoded(table, sink, options, encoding, progress)
     finally:
         if gzipped:
             sink.close()
+
+
+def _write_encoded(table: Any, sink: Any, options: Any, encoding: str,
+                   progress: Callable[[int], None] | None) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    out = open(sink, "wb") if isinstance(sink, str) else sink
+    try:
+        if encoding == "utf-16":
+            out.write(codecs.BOM_UTF16_LE)
+            encoding = "utf-16-le"
+        elif encoding == "utf-8-sig":
+            out.write(codecs.BOM_UTF8)
+            encoding = "utf-8"
+        first = True
+        for batch in table.to_batches(max_chunksize=1 << 18):
+            buffer = pa.BufferOutputStream()
+            pacsv.write_csv(pa.Table.from_batches([batch], table.schema), buffer,
+                            pacsv.WriteOptions(delimiter=options.delimiter,
+                                               quoting_style="needed", include_header=first))
+            out.write(buffer.getvalue().to_pybytes().decode("utf-8").encode(encoding))
+            first = False
+            if progress is not None:
+                progress(batch.num_rows)
+        if first:  # no rows: the header alone
+            buffer = pa.BufferOutputStream()
+            pacsv.write_csv(table, buffer, pacsv.WriteOptions(delimiter=options.delimiter,
+                                                              quoting_style="needed"))
+            out.write(buffer.getvalue().to_pybytes().decode("utf-8").encode(encoding))
+    finally:
+        if isinstance(sink, str):
+            out.close()
 
 
 def plain_columns(table: Any) -> Any:

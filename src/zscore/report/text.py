@@ -154,7 +154,8 @@ def nothing_scored(result: Result) -> str | None:
             f = res.found[m]
             hints.append(f"the {m} column {f.column!r} holds {_examples(f.values)} (read in "
                          f"{res.unit(m)}; --units converts)")
-    return "no child could be scored: " + reasons + (". " + "; ".join(hints) if hints else "")
+    return "no child could be scored: " + reasons + (". " + "; ".join(hints)[:1].upper()
+                                                     + "; ".join(hints)[1:] if hints else "")
 
 
 def _examples(values: Any, k: int = 4) -> str:
