@@ -236,7 +236,8 @@ def _children(table: _Table, given: dict[str, Any], options: dict[str, Any], sta
 # --- rows used and the design ---------------------------------------------------------------------
 def _round_half_up(x: np.ndarray) -> np.ndarray:
     low = np.floor(x)
-    return low + (x - low >= 0.5)
+    with np.errstate(invalid="ignore"):  # an infinite age: inf - inf, and inf stays inf
+        return low + (x - low >= 0.5)
 
 
 def _plural(n: int, word: str = "row") -> str:
