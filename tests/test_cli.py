@@ -260,3 +260,14 @@ def test_survey_commands_take_only_their_columns_and_flexible_by(tmp_path, capsy
     for by in (["--by", "village,sex"], ["--by", "village", "--by", "sex"]):
         assert cli.main(["quality", *by, str(EXAMPLE), "-o", str(out), "--quiet"]) == 0
         assert set(pd.read_csv(out).group_by) == {"all", "village", "sex"}
+
+
+def test_a_negative_zero_is_written_as_zero(tmp_path):
+    """A z rounded up to zero from below is -0.0 (in R too); R writes it as 0, and so do we."""
+    import pyarrow as pa
+
+    out = tmp_path / "z.csv"
+    table = pa.table({"id": ["a"], "zlen": [-0.0]})
+    like = io.Dataset(pa.table({"id": ["a"]}), "in.csv", "csv")
+    io.write(table, out, like=like)
+    assert out.read_text().splitlines()[1] == '"a",0'

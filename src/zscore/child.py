@@ -20,6 +20,10 @@ from .resolve import FACTORS, UNIT_KIND, code_map, parse_units
 #: is copied into the result before the next call can overwrite it).
 _LOCAL = threading.local()
 _DESCRIPTION = {"z" + i.name: i.description for i in rules.INDICATORS_2006}
+#: Every z-score, flag and category name a ChildResult may have.
+_KNOWN = frozenset({*("z" + n for n in rules.INDICATOR_NAMES),
+                    *("f" + n for n in rules.INDICATOR_NAMES),
+                    *(c.column for scheme in rules.CATEGORY_SCHEMES.values() for c in scheme)})
 
 
 def _code(value: Any, codes: Mapping[str, int], missing: int, invalid: int) -> int:
@@ -61,6 +65,8 @@ class ChildResult:
             values = object.__getattribute__(self, part)
             if name in values:
                 return values[name]
+        if name in _KNOWN:  # a z-score, flag or category this child was not given data for
+            return None
         raise AttributeError(name)
 
     def __str__(self) -> str:

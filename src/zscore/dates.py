@@ -29,6 +29,7 @@ import numpy as np
 
 from .errors import InputError
 from .frames import Factorized, column_values
+from .parse import MISSING_TEXT, as_float
 
 #: ``date_format`` values: the order of numeric day/month/year text, or what a number means.
 #: Any other value containing ``%`` is a ``datetime.strptime`` pattern ("%d/%m/%Y").
@@ -44,7 +45,7 @@ _EXCEL_1970 = 25569
 _STATA_ZERO = datetime.date(1960, 1, 1).toordinal() - _EPOCH
 _SPSS_ZERO = datetime.date(1582, 10, 14).toordinal() - _EPOCH
 _CDC_ZERO = datetime.date(1899, 12, 31).toordinal() - _EPOCH
-_MISSING_TEXT = {"", "na", "nan", "none", "null", "<na>", "nat", "-", "."}
+_MISSING_TEXT = MISSING_TEXT
 
 _MONTHS = {
     **dict.fromkeys(("jan", "januari", "january", "janv", "janvier", "enero", "ene"), 1),
@@ -91,8 +92,6 @@ class DateColumns:
 
 
 def _from_parts(parts: DateColumns) -> np.ndarray:
-    from .parse import as_float
-
     day, month, year = (as_float(column_values(c)) for c in (parts.day, parts.month,
                                                                  parts.year))
     unknown_day = ~((day >= 1) & (day <= 31))

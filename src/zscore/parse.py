@@ -23,7 +23,10 @@ from .frames import Factorized, arrow_text, column_values
 #: more than they save, and a first small call compiles less (numba's cold start).
 SMALL = 20_000
 
-_MISSING_TEXT = {"", "na", "nan", "none", "null", "<na>"}
+#: Text that means "no value" (compared trimmed, in lower case): what pandas, R, Stata and
+#: spreadsheets write for an empty cell, and the dash registers put in one.
+MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "none", "null", "<na>", "nat", "-", "--", "."})
+_MISSING_TEXT = MISSING_TEXT
 
 
 # --- normalisation ------------------------------------------------------------------------------
@@ -209,7 +212,12 @@ def _codes_from_arrow(values: ArrowText, codes: Mapping[str, int], missing: int,
     parallel pass over the offsets and bytes, null as missing, any other string by its text."""
     table = _point_table(codes, missing, invalid)
     parts = []
-    for chunk in values.chunks:
+    chunks = values.chunks
+    if len(chunks) > 8 and sum(c.nbytes for c in chunks) < 1 << 30:
+        import pyarrow as pa  # one parallel pass, not one per chunk (a CSV has hundreds)
+
+        chunks = [pa.concat_arrays(chunks)]
+    for chunk in chunks:
         validity, offsets, data = chunk.buffers()
         wide = np.int64 if chunk.type.id == _large_string_id() else np.int32
         out, unmapped = _kernels.codes_from_utf8(

@@ -782,12 +782,16 @@ def prevalence(
                    value_labels=value_labels)
     design = dict(weights=weights, cluster=cluster, strata=strata)
     weight_scale = 1.0
-    if p is not None:  # the preset's design columns, unless the call names them
-        for arg, f in resolve(data, design, preset=p, args=DESIGN_ARGS).found.items():
-            if f.how == "preset":
-                design[arg] = f.values
-                if arg == "weights":
-                    weight_scale = p.scale.get("weights", 1.0)
+    design_lines = []
+    for arg, f in resolve(data, design, preset=p, args=DESIGN_ARGS).found.items():
+        if f.how == "preset":  # the preset's design columns, unless the call names them
+            design[arg] = f.values
+            if arg == "weights":
+                weight_scale = p.scale.get("weights", 1.0)
+        source = repr(f.column) if f.column is not None else "the values given"
+        scale = f" x {weight_scale:g}" if arg == "weights" and weight_scale != 1.0 else ""
+        design_lines.append(f"{arg:8s} <- {source}"
+                            + (f" (preset {p.name}{scale})" if f.how == "preset" else ""))
     w = _weights(table, design["weights"], weight_scale)
     # squared weights enter the variances: weights near the double's range would overflow them,
     # so very large weights are divided by their largest (a constant scale changes no estimate)
@@ -818,6 +822,6 @@ def prevalence(
     table_out = (_who_table if layout == "who" else _tidy_table)(est, std, groupings)
     table_out.attrs.update(method=design.method, standard=std,
                            df=design.df_prevalence, lonely_strata=design.lonely_strata,
-                           columns=res.describe())
+                           columns=res.describe() + design_lines)
     return table_out
 

@@ -67,6 +67,7 @@ UNIT_SPELLINGS = {"hg": "0.1kg", "kilograms": "kg", "grams": "g", "gram": "g", "
 #: Words set aside in a column name besides units ("age in months").
 _FILLER = {"in", "dalam", "the"}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_BRACKETS = re.compile(r"[(\[{][^)\]}]*[)\]}]")
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -95,12 +96,15 @@ class Vocabulary:
     missing_codes: frozenset[str]
 
     def argument_of(self, name: Any, args: Sequence[str]) -> tuple[str, str | None] | None:
-        """(argument, unit or None) that a column name fits among ``args``, or None."""
+        """(argument, unit or None) that a column name fits among ``args``, or None. A part in
+        brackets may be a unit ("Berat (kg)") or a hint at the codes ("JK (L/P)"): the name is
+        also tried without it."""
         norm = normalise_name(name)
+        bare = normalise_name(_BRACKETS.sub(" ", str(name)))
         tokens = norm.split()
         for arg in args:
             names = self.aliases.get(arg, ())
-            if norm in names:
+            if norm in names or (bare and bare in names and UNIT_KIND.get(arg) is None):
                 return arg, None
             kind = UNIT_KIND.get(arg)
             if kind is None:
@@ -394,6 +398,8 @@ class Resolution:
     #: missing)
     age_from_dates: bool = False
     notes: list[str] = field(default_factory=list)
+    #: optional arguments no column fits (measure, oedema), with columns that might be them
+    absent: dict[str, list[str]] = field(default_factory=dict)
 
     def column(self, arg: str) -> Any:
         f = self.found.get(arg)
@@ -422,6 +428,12 @@ class Resolution:
             if arg in DESIGN_ARGS and self.preset is not None and arg in self.preset.scale:
                 detail.append(f"x {self.preset.scale[arg]:g}")
             lines.append(f"{arg:8s} <- {source}" + (f" ({', '.join(detail)})" if detail else ""))
+        for arg, maybe in self.absent.items():
+            what = {"measure": "no ±0.7 cm length/height adjustment, as WHO without a position",
+                    "oedema": "no child has oedema, as WHO without an oedema column"}[arg]
+            hint = (f"; {', '.join(map(repr, maybe))} could be it: {_option(arg)} "
+                    f"{maybe[0]}" if maybe else "")
+            lines.append(f"{arg:8s} <- none ({what}{hint})")
         if self.age_from_dates:
             birth, visit = self.found["birth_date"], self.found["visit_date"]
             order = {"dmy": "day/month/year", "mdy": "month/day/year",
@@ -434,6 +446,14 @@ class Resolution:
                 text += f"; {_name(self.found['age'])} where a date is missing"
             lines.insert(1 if "sex" in self.found else 0, text)
         return lines
+
+
+#: Words in a column's name that suggest an optional argument no alias matched.
+_ABSENT_HINTS = {
+    "measure": {"position", "posisi", "lying", "standing", "recumbent", "ukur", "measure",
+                "measured", "method", "cara"},
+    "oedema": {"oedema", "edema", "udem", "odem", "bengkak"},
+}
 
 
 def _name(f: Found) -> str:
@@ -609,14 +629,28 @@ def resolve(
     codes = {arg: _column_codes(arg, found.get(arg), preset, value_labels) for arg in CODE_ARGS
              if arg in wanted}
     special = {}
+    for arg in MEASUREMENT_ARGS:  # a Stata/SPSS label on a measurement value makes it a code
+        f = found.get(arg)
+        labels = (value_labels or {}).get(f.column) if f is not None and f.column else None
+        if labels:
+            labelled = labelled_codes(labels)
+            if labelled.exact:
+                special[arg] = labelled
     if preset is not None:
         for arg, special_codes in preset.special.items():
             f = found.get(arg)
             if f is not None and f.how == "preset":
                 special[arg] = special_codes
+    absent = {}
+    if data is not None:
+        for arg, words in _ABSENT_HINTS.items():
+            if arg in args and arg not in found:
+                used = {f.column for f in found.values()}
+                absent[arg] = [c for c in names if c not in used
+                               and words & set(normalise_name(c).split())][:3]
     res = Resolution(n, found, preset, codes, special,
                      date_format if date_format is not None else
-                     (preset.date_format if preset is not None else None))
+                     (preset.date_format if preset is not None else None), absent=absent)
     explicit_age = "age" in found and found["age"].how in ("named", "array")
     res.age_from_dates = ("birth_date" in found and "visit_date" in found
                           and "age" in args and not explicit_age)
@@ -649,6 +683,29 @@ def _column_codes(arg: str, f: Found | None, preset: Preset | None,
             elif key in missing:
                 mapping[raw_key] = MISSING_CODE[arg]
     return mapping
+
+
+def labelled_codes(labels: Mapping[Any, str]) -> SpecialCodes:
+    """The labelled values of a measurement column (DHS hw2: 9994 "not present", 9995
+    "refused"): codes, not weights, each with the reason its label gives."""
+    missing = vocabulary().missing_codes
+    exact = {}
+    for value, label in labels.items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        text = code_key(str(label))
+        if "present" in text or "absent" in text or "tidak hadir" in text:
+            reason = "not_present"
+        elif "refus" in text or "menolak" in text:
+            reason = "refused"
+        elif text in missing or "missing" in text:
+            reason = _PLAIN_MISSING
+        else:
+            reason = "not_measured"
+        exact[number] = reason
+    return SpecialCodes(exact)
 
 
 def raw_code_key(value: Any) -> str:

@@ -179,6 +179,8 @@ def classify_command(args: argparse.Namespace, ds: io.Dataset, console: Console
     empty = nothing_scored(result)
     if empty is not None:
         raise InputError(empty + ". Nothing was written.")
+    if args.quiet:  # nothing is printed: nothing to count
+        return result.out, "", ds
     groupings = [group_codes(values.column(name), name, ds.value_labels.get(name))
                  for name in by]
     text = "\n".join(t for t in (_columns_text(result.resolution.describe()),
@@ -233,8 +235,15 @@ def quality_command(args: argparse.Namespace, ds: io.Dataset, console: Console
     counts: dict[str, int] = {}
     for verdict in table.verdict.tolist():
         counts[verdict] = counts.get(verdict, 0) + 1
+    flagged = table[(table.group_by != "all") & table.verdict.isin(["warn", "fail"])]
+    groups = [f"{row.verdict:>5}  {row.group_by}={row.group}: {row.check} {row.variable} "
+              f"{row.statistic}: {row.value:.4g}" for row in flagged.head(20).itertuples()]
+    if len(flagged) > 20:
+        groups.append(f"  ... and {len(flagged) - 20} more in the output file")
     lines = [t for t in (_columns_text(table.attrs.get("columns", [])),
                          quality_summary(table),
+                         ("warnings and failures in the groups:\n" + "\n".join(groups))
+                         if groups else "",
                          ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
                          + " (all groups)") if t]
     return _frame_table(table), "\n".join(lines), None

@@ -18,7 +18,8 @@ def read_parquet(src: Path | bytes, *, source: str, sheet: Any = None,
     import pyarrow.parquet as pq
 
     _no_sheet(sheet, source)
-    table = pq.read_table(pa.BufferReader(src) if isinstance(src, bytes) else str(src))
+    # ParquetFile, not read_table: the same read without importing pyarrow.dataset and pandas
+    table = pq.ParquetFile(pa.BufferReader(src) if isinstance(src, bytes) else str(src)).read()
     return Dataset(table, source, "parquet")
 
 

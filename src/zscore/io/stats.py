@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import ZScoreWarning
 from . import Dataset
 
@@ -95,7 +97,7 @@ def valid_names(names: list[str], kind: str) -> dict[str, str]:
     return out
 
 
-_INT_TYPES = {"int8": "int8", "int16": "int16", "int32": "int32"}
+_INT_TYPES = {"int8": np.int8, "int16": np.int16, "int32": np.int32}
 
 
 def _frame_and_labels(table: Any, like: Dataset | None, kind: str
@@ -109,7 +111,10 @@ def _frame_and_labels(table: Any, like: Dataset | None, kind: str
     columns = {}
     for i, f in enumerate(table.schema):
         column = table.column(i)
-        if pa.types.is_dictionary(f.type):  # zscore's categories: 1, 2, ... with labels
+        if pa.types.is_dictionary(f.type) and f.name == "reason":
+            # its labels depend on the data: text, so that appended files agree
+            columns[f.name] = column.cast(f.type.value_type).to_pandas()
+        elif pa.types.is_dictionary(f.type):  # zscore's categories: 1, 2, ... with labels
             chunks = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
             codes = chunks.indices.to_numpy(zero_copy_only=False).astype(np.float64)
             codes[~chunks.is_valid().to_numpy(zero_copy_only=False)] = np.nan
@@ -121,8 +126,9 @@ def _frame_and_labels(table: Any, like: Dataset | None, kind: str
         else:
             columns[f.name] = column.to_pandas()
             stored = like.column_types.get(f.name, "") if like is not None else ""
-            if stored.startswith("int") and pa.types.is_floating(f.type):
-                values = columns[f.name].to_numpy()
+            if stored.startswith("int") and (pa.types.is_floating(f.type)
+                                             or pa.types.is_integer(f.type)):
+                values = columns[f.name].to_numpy().astype(np.float64)
                 if np.isfinite(values).all() and (values == np.round(values)).all() \
                         and np.abs(values).max(initial=0) < 2**31:  # whole: keep its int type
                     columns[f.name] = values.astype(_INT_TYPES.get(stored, np.int32))

@@ -275,7 +275,6 @@ def write(table: Any, path: Any, *, like: Dataset | None = None,
         delimiter = like.delimiter
     else:
         delimiter = ","
-    table = plain_columns(table)
     if like is not None and like.decimal_comma and delimiter != ",":
         table = _with_decimal_commas(table, like)
     gzipped = lower.endswith(".gz") and isinstance(path, Path)
@@ -285,9 +284,12 @@ def write(table: Any, path: Any, *, like: Dataset | None = None,
     encoding = like.encoding if like is not None and like.format == "csv" else "utf-8"
     try:
         if encoding in ("utf-8", "utf8"):
-            with pacsv.CSVWriter(sink, table.schema, write_options=options) as writer:
+            schema = plain_schema(table.schema)
+            own = set(like.table.column_names) if like is not None else set()
+            with pacsv.CSVWriter(sink, schema, write_options=options) as writer:
                 for batch in table.to_batches(max_chunksize=1 << 20):
-                    writer.write_batch(batch)
+                    # categories as text, a batch at a time; "-0" as R writes it: 0
+                    writer.write_batch(_no_negative_zero(batch.cast(schema), own))
                     if progress is not None:
                         progress(batch.num_rows)
         else:  # the input's own encoding, so the file opens as the input did
@@ -330,13 +332,29 @@ def _write_encoded(table: Any, sink: Any, options: Any, encoding: str,
             out.close()
 
 
-def plain_columns(table: Any) -> Any:
-    """Dictionary (category) columns as their text, for any reader of the output."""
+def _no_negative_zero(batch: Any, own: set[str]) -> Any:
+    """zscore's float columns with -0.0 (a z rounded up to zero from below; R holds it too but
+    writes 0) as 0.0, so the text is "0"."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, f in enumerate(batch.schema):
+        if f.name not in own and pa.types.is_floating(f.type):
+            batch = batch.set_column(i, f, pc.add(batch.column(i), 0.0))
+    return batch
+
+
+def plain_schema(schema: Any) -> Any:
+    """The schema with dictionary (category) columns as their text, for any reader."""
     import pyarrow as pa
 
-    fields = [pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
-              for f in table.schema]
-    return table.cast(pa.schema(fields))
+    return pa.schema([pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type)
+                      else f for f in schema])
+
+
+def plain_columns(table: Any) -> Any:
+    """Dictionary (category) columns as their text, for any reader of the output."""
+    return table.cast(plain_schema(table.schema))
 
 
 def _with_decimal_commas(table: Any, like: Dataset) -> Any:
