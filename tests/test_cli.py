@@ -271,3 +271,14 @@ def test_a_negative_zero_is_written_as_zero(tmp_path):
     like = io.Dataset(pa.table({"id": ["a"]}), "in.csv", "csv")
     io.write(table, out, like=like)
     assert out.read_text().splitlines()[1] == '"a",0'
+
+
+def test_rows_with_no_child_data_are_written_but_not_counted(tmp_path, capsys):
+    src = tmp_path / "register.csv"
+    src.write_text("sex,age,weight,desa\n1,100,5.5,A\n2,200,6.1,B\n,,,\n,,,Jumlah: 2\n")
+    out = tmp_path / "out.csv"
+    assert cli.main(["classify", str(src), "-o", str(out), "--by", "desa"]) == 0
+    printed = capsys.readouterr().out
+    assert "2 children; 2 rows with no child's data" in printed
+    assert "sex_missing" not in printed
+    assert len(pd.read_csv(out)) == 4  # every row written back

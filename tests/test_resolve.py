@@ -368,3 +368,39 @@ def test_one_age_normalisation_for_every_front_end():
     q = zscore.quality(table)
     missing = q[(q.check == "missing") & (q.variable == "age")].value.iloc[0]
     assert missing == pytest.approx(25.0)  # the negative age only
+
+
+def test_value_labelled_measurements_are_codes_even_without_a_preset():
+    table = {"b4": [1, 2], "hw1": [12, 20], "hw2": [95, 9994], "hw3": [752, 9995]}
+    labels = {"hw2": {9994: "not present", 9995: "refused", 9996: "other"},
+              "hw3": {9994: "not present", 9995: "refused", 9996: "other"}}
+    out = zscore.classify(table, sex="b4", age="hw1", age_unit="months", weight="hw2",
+                          lenhei="hw3", units={"weight": "0.1kg", "lenhei": "0.1cm"},
+                          value_labels=labels)
+    assert out["zwei"][0] == zscore.child(sex=1, age=12, age_unit="months", weight=9.5).zwei
+    assert out["reason"][1] == "refused: zlen; not_present: zwei zwfl zbmi"
+
+
+def test_a_bracketed_hint_in_a_name_is_not_part_of_it():
+    assert found({"JK (L/P)": ["L"]})["sex"] == ("JK (L/P)", None)
+    assert found({"sex": [1], "Cara Ukur (B/T)": ["B"]})["measure"][0] == "Cara Ukur (B/T)"
+
+
+def test_optional_columns_not_found_are_said_with_candidates():
+    res = resolve.resolve({"sex": [1], "age": [1], "weight": [1.0], "pos_lying": ["l"]}, {})
+    lines = "\n".join(res.describe())
+    assert "measure  <- none" in lines and "'pos_lying' could be it: --measure pos_lying" in lines
+    assert "oedema   <- none (no child has oedema" in lines
+
+
+@pytest.mark.parametrize("text", ["-", ".", " - ", "NA", "n/a", ""])
+def test_a_dash_or_a_dot_is_missing_not_invalid(text):
+    out = zscore.classify({"sex": [1], "age": [100], "weight": [text]})
+    assert out["reason"][0] == "weight_missing: zwei"
+
+
+def test_child_gives_none_for_what_it_has_no_data_for():
+    r = zscore.child(sex="m", age=20, age_unit="months", lenhei=80.0)
+    assert r.zwei is None and r.fwei is None and r.wasting is None and r.zlen is not None
+    with pytest.raises(AttributeError):
+        r.not_a_column  # noqa: B018
