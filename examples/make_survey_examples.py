@@ -25,7 +25,7 @@ weight = np.round(m * (1 + l * s * (0.6 * z + rng.normal(0, 0.8, n))) ** (1 / l)
 lying = np.where(age_days < 731, 1, 2)
 interview = pd.Timestamp("2023-08-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D")
 birth = interview - pd.to_timedelta(age_days, unit="D")
-cdc = lambda t: (t - pd.Timestamp("1899-12-31")).days  # noqa: E731 (DHS century day code)
+cdc = lambda t: (t - pd.Timestamp("1899-12-30")).days  # noqa: E731 (DHS century day code, as Excel)
 region = rng.integers(1, 5, n)
 
 kr = pd.DataFrame({

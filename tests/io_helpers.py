@@ -233,3 +233,21 @@ def assert_scores_equal(out: dict[str, list], expected: dict[str, np.ndarray], k
         np.testing.assert_array_equal(np.array(got[z], dtype=float), expected[z], err_msg=z)
     for c in CATEGORY_COLUMNS:
         assert got[c] == list(expected[c]), c
+
+
+def as_excel_cell(text: str) -> object:
+    """What a CSV field becomes in an Excel output: a number cell when it is plain decimal text
+    that a number gives back unchanged (12.5, -3, 105), else the text itself ("007", "12.50",
+    "1e5", a 16-digit NIK, "+628..."); an empty field is an empty cell."""
+    if text == "":
+        return None
+    digits = text.lstrip("-")
+    whole, _, fraction = digits.partition(".")
+    plain = (whole.isdigit() and (whole == "0" or not whole.startswith("0")) and len(whole) <= 15
+             and (fraction == "" or fraction.isdigit()) and not text.endswith(".")
+             and text.count("-") <= (1 if text.startswith("-") else 0))
+    if not plain or (text.startswith("-") and float(text) == 0):
+        return text
+    value = float(text)
+    written = f"{value:.15g}" if "e" not in f"{value:.15g}" else text + "x"
+    return value if written == text else text

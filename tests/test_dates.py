@@ -41,6 +41,7 @@ def expected_zwei(days):
     (np.datetime64("2022-11-23"), np.datetime64("2024-03-05")),
     (pd.Timestamp("2022-11-23"), pd.Timestamp("2024-03-05")),
     (44888, 45356),  # Excel serial days
+    ("23112022", "05032024"),  # day, month, year without separators
 ])
 def test_one_date_in_any_form(birth, visit):
     out = age_of([birth], [visit])
@@ -79,8 +80,12 @@ def test_strptime_patterns_and_number_systems():
     spss = [((BIRTH - dt.date(1582, 10, 14)).days * 86400.0)], \
         [((VISIT - dt.date(1582, 10, 14)).days * 86400.0 + 3600)]
     assert age_of(*spss, date_format="spss")["zwei"][0] == expected_zwei(DAYS)
-    cdc = [(BIRTH - dt.date(1899, 12, 31)).days], [(VISIT - dt.date(1899, 12, 31)).days]
+    # DHS century day codes count as Excel does (1900 a leap year): 1900-03-01 onwards they are
+    # days since 1899-12-30 (DHS Program, "calculating the age of children")
+    cdc = [(BIRTH - dt.date(1899, 12, 30)).days], [(VISIT - dt.date(1899, 12, 30)).days]
     assert age_of(*cdc, date_format="cdc")["zwei"][0] == expected_zwei(DAYS)
+    assert dates.to_days(np.array([float(cdc[0][0])]), "cdc")[0] == \
+        (BIRTH - dt.date(1970, 1, 1)).days
 
 
 def test_excel_serials_around_the_1900_leap_bug():
@@ -93,11 +98,13 @@ def test_excel_serials_around_the_1900_leap_bug():
 
 
 def test_bad_dates_give_reasons_not_errors():
-    out = age_of(["31/02/2023", "", "2025-01-01", "soon", "23/11/2022"],
-                 ["05/03/2024", "05/03/2024", "05/03/2024", "05/03/2024", None])
+    out = age_of(["31/02/2023", "", "2025-01-01", "soon", "23/11/2022", "2022", "9999999"],
+                 ["05/03/2024", "05/03/2024", "05/03/2024", "05/03/2024", None, "05/03/2024",
+                  "05/03/2024"])
     assert out["reason"].tolist() == ["age_invalid: zwei", "age_missing: zwei",
                                       "age_invalid: zwei", "age_invalid: zwei",
-                                      "age_missing: zwei"]
+                                      "age_missing: zwei", "age_invalid: zwei",
+                                      "age_invalid: zwei"]
 
 
 @pytest.mark.parametrize("make", [

@@ -300,30 +300,21 @@ def test_an_unclosed_quote_names_its_line(tmp_path, capsys, content, line):
 
 # --- a header and no rows -------------------------------------------------------------------------
 @pytest.mark.parametrize("output", ["out.csv", "out.xlsx", "out.dta", "out.sav", "out.parquet"])
-def test_a_header_without_rows_gives_an_empty_output(tmp_path, capsys, output):
-    """Decided: a file with the column names and no rows (a register exported before the first
-    visit, a filter that matched nothing) is no error: the output has the same columns plus
-    zscore's and no rows, and the summary says 0 rows, as the library returns an empty table."""
+def test_a_header_without_rows_is_one_error_and_nothing_written(tmp_path, capsys, output):
+    """A file with the column names and no rows has no child to score: one error (exit 2), as
+    for any file that gives no z-score, and no output."""
     src = tmp_path / "header.csv"
     src.write_bytes(b"id,sex,age,weight,lenhei\r\n")
-    out = tmp_path / output
-    code, printed, err = run(["classify", src, "-o", out], capsys)
-    assert code == 0, err
-    assert "read 0 rows" in printed and "wrote 0 rows" in printed
-    kind = output.rsplit(".", 1)[1]
-    result = read_output(out, kind)
-    assert list(result)[:5] == ["id", "sex", "age", "weight", "lenhei"]
-    assert {"zlen", "zwei", "zwfl", "stunting", "reason"} <= set(result)
-    assert all(len(v) == 0 for v in result.values())
-    assert folder_names(tmp_path) == sorted(["header.csv", output])
+    code, _, err = run(["classify", src, "-o", tmp_path / output], capsys)
+    assert_one_error(code, err, "header.csv", "no rows")
+    assert folder_names(tmp_path) == ["header.csv"]
 
 
 def test_a_header_without_a_final_newline_is_the_same_as_with_one(tmp_path, capsys):
     src = tmp_path / "header.csv"
     src.write_bytes(b"id,sex,age,weight,lenhei")
-    code, printed, err = run(["classify", src, "-o", tmp_path / "out.csv"], capsys)
-    assert code == 0, err
-    assert "read 0 rows" in printed
+    code, _, err = run(["classify", src, "-o", tmp_path / "out.csv"], capsys)
+    assert_one_error(code, err, "header.csv", "no rows")
 
 
 def test_a_sheet_with_a_header_and_no_rows(tmp_path, capsys):
@@ -335,9 +326,8 @@ def test_a_sheet_with_a_header_and_no_rows(tmp_path, capsys):
     for j, name in enumerate(["Jenis Kelamin", "Umur (bulan)", "BB (kg)", "TB (cm)"]):
         sheet.write_string(0, j, name)
     workbook.close()
-    code, printed, err = run(["classify", book, "-o", tmp_path / "out.csv"], capsys)
-    assert code == 0, err
-    assert "read 0 rows" in printed
+    code, _, err = run(["classify", book, "-o", tmp_path / "out.csv"], capsys)
+    assert_one_error(code, err, "header.xlsx", "no rows")
 
 
 # --- generated CSVs -------------------------------------------------------------------------------

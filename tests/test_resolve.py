@@ -67,12 +67,49 @@ def test_dates_are_found_by_their_indonesian_names():
 
 def test_two_candidates_for_one_argument_name_both():
     with pytest.raises(InputError) as err:
-        zscore.classify({"sex": [1], "age": [100], "umur": [3], "weight": [5.0]})
+        zscore.classify({"sex": [1], "usia": [100], "umur": [3], "weight": [5.0]})
     message = str(err.value)
-    assert "'age' and 'umur'" in message and "--age COLUMN" in message
+    assert "'usia' and 'umur'" in message and "--age COLUMN" in message
     # naming one settles it
-    out = zscore.classify({"sex": [1], "age": [100], "umur": [3], "weight": [5.0]}, age="age")
+    out = zscore.classify({"sex": [1], "usia": [100], "umur": [3], "weight": [5.0]},
+                          age="usia")
     assert out["zwei"][0] == zscore.child(sex=1, age=100, weight=5.0).zwei
+
+
+def test_whos_own_name_wins_over_an_alias():
+    # a WHO-named table with an extra 'height' or 'umur' column works as it always did
+    out = zscore.classify({"sex": [1], "age": [400], "umur": [13], "weight": [9.0],
+                           "lenhei": [75.0], "height": [1.0]})
+    expected = zscore.child(sex=1, age=400, weight=9.0, lenhei=75.0)
+    assert out["zlen"][0] == expected.zlen and out["zwei"][0] == expected.zwei
+
+
+def test_dates_do_not_replace_an_age_in_whos_name_or_with_its_unit():
+    table = {"sex": [1, 2], "age": [400.5, 700.0], "weight": [9.0, 10.0],
+             "dob": ["2020-01-01"] * 2, "interview date": ["2021-06-01"] * 2}
+    expected = [zscore.child(sex=1, age=400.5, weight=9.0).zwei,
+                zscore.child(sex=2, age=700.0, weight=10.0).zwei]
+    assert zscore.classify(table)["zwei"].tolist() == expected
+    umur = {k if k != "age" else "umur": v for k, v in table.items()}
+    assert zscore.classify(umur, age_unit="days")["zwei"].tolist() == expected
+    # an alias's age gives way to the dates (e-PPGBM's Umur is in completed months)
+    dates = zscore.classify(umur)["zwei"].tolist()
+    assert dates == [zscore.child(sex=1, age=517, weight=9.0).zwei,
+                     zscore.child(sex=2, age=517, weight=10.0).zwei]
+
+
+def test_height_in_cm_is_a_name_with_one_unit():
+    assert found({"sex": [1], "Height in cm": [75.0]})["lenhei"] == ("Height in cm", "cm")
+    assert found({"sex": [1], "Tinggi Badan (PB/TB)": [75.0]})["lenhei"] == (
+        "Tinggi Badan (PB/TB)", "cm")
+
+
+def test_a_preset_or_a_names_unit_is_checked_too():
+    register = {"JK": ["L", "P"] * 10, "Umur": [12] * 20, "BB": [9100.0] * 20, "TB": [75.0] * 20}
+    with pytest.raises(InputError, match="look like grams"):
+        zscore.classify(register, preset="eppgbm")
+    with pytest.raises(InputError, match="look like inches"):
+        zscore.classify({"sex": [1] * 10, "age": [400] * 10, "height_cm": [29.5] * 10})
 
 
 def test_a_missing_required_column_lists_the_columns_and_the_nearest():

@@ -12,8 +12,8 @@ import numpy as np
 
 from . import dates, rules
 from .classify import MEASUREMENTS, Inputs, category_scheme, check_options, compute, reason_codes
-from .inputs import _convert
-from .parse import _code_key, _parse_age, _parse_number
+from .inputs import convert
+from .parse import code_text, parse_age, parse_number
 from .resolve import FACTORS, UNIT_KIND, code_map, parse_units
 
 #: Per thread, the kernel's output arrays for one child, reused from call to call (every value
@@ -27,7 +27,7 @@ _KNOWN = frozenset({*("z" + n for n in rules.INDICATOR_NAMES),
 
 
 def _code(value: Any, codes: Mapping[str, int], missing: int, invalid: int) -> int:
-    key = _code_key(value)
+    key = code_text(value)
     return missing if key is None else codes.get(key, invalid)
 
 
@@ -145,15 +145,15 @@ def child(
     if age is None and birth_date is not None and visit_date is not None:
         age_value, months = _age_from_dates(birth_date, visit_date, date_format), False
     else:
-        age_value = _parse_age(age, months)
+        age_value = parse_age(age, months)
         if unit_of.get("age") == "years" and age_unit is None:
             age_value *= FACTORS["age"]["years"]
     measurements = {}
     for m in MEASUREMENTS:
         if values[m] is not None:
-            x = np.array([_parse_number(values[m])])
+            x = np.array([parse_number(values[m])])
             if m in unit_of:
-                x = _convert(x, FACTORS[UNIT_KIND[m]][unit_of[m]])
+                x = convert(x, FACTORS[UNIT_KIND[m]][unit_of[m]])
             measurements[m] = x
     inp = Inputs(
         n=1,

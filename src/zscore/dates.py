@@ -40,12 +40,12 @@ DATE_FORMATS = (*ORDERS, *NUMBER_SYSTEMS)
 _EPOCH = datetime.date(1970, 1, 1).toordinal()
 #: Day 0 of each number system, in days since 1970-01-01. Excel: serial 25569 is 1970-01-01 (the
 #: 1900 date system, Windows Excel's default); Stata %td: days since 1960-01-01; SPSS: seconds
-#: since 1582-10-14; DHS century day code (CDC): day 1 is 1900-01-01.
+#: since 1582-10-14. DHS century day codes (CDC) count days as Excel does, 1900 a leap year
+#: included (DHS Program, "calculating the age of children"): a CDC is an Excel serial.
 _EXCEL_1970 = 25569
+_EXCEL_LAST = 2958465  # 9999-12-31
 _STATA_ZERO = datetime.date(1960, 1, 1).toordinal() - _EPOCH
 _SPSS_ZERO = datetime.date(1582, 10, 14).toordinal() - _EPOCH
-_CDC_ZERO = datetime.date(1899, 12, 31).toordinal() - _EPOCH
-_MISSING_TEXT = MISSING_TEXT
 
 _MONTHS = {
     **dict.fromkeys(("jan", "januari", "january", "janv", "janvier", "enero", "ene"), 1),
@@ -74,6 +74,8 @@ _NAME_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?[ \-/.]+(\d{1,2})(?:st|nd|rd|th)?,?[
 _YEAR_NAME_DAY = re.compile(r"(\d{4})[ \-/.]+([^\W\d_]+)\.?[ \-/.]+(\d{1,2})" + _TIME,
                             re.IGNORECASE)
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d*)?")
+_EIGHT_DIGITS = re.compile(r"\d{8}")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -139,16 +141,16 @@ def _from_number(x: float, system: str) -> float:
     if 19000101 <= x <= 21001231 and x == int(x):  # 20240315: year, month, day as one number
         v = int(x)
         return _ordinal_days(v // 10000, v // 100 % 100, v % 100)
-    if system == "excel":
+    if system in ("excel", "cdc"):
         serial = math.floor(x)
-        if serial == 60 or serial < 1:  # 1900-02-29, which Excel counts and never existed
+        if serial == 60 or serial < 1 or serial > _EXCEL_LAST:  # 1900-02-29 never existed
             return -math.inf
         return float(serial - _EXCEL_1970 + (1 if serial < 60 else 0))
     if system == "stata":
         return float(math.floor(x) + _STATA_ZERO)
     if system == "spss":
         return float(math.floor(x / 86400.0) + _SPSS_ZERO)
-    return float(math.floor(x) + _CDC_ZERO)  # cdc
+    return -math.inf
 
 
 def _numeric_fields(text: str) -> tuple[int, int] | None:
@@ -159,13 +161,23 @@ def _numeric_fields(text: str) -> tuple[int, int] | None:
 
 def _from_text(text: str, order: str | None, system: str) -> float:
     text = text.strip()
-    if text.lower() in _MISSING_TEXT:
+    if text.lower() in MISSING_TEXT:
         return math.nan
     if "%" in (order or ""):
         try:
             return float(datetime.datetime.strptime(text, order).date().toordinal() - _EPOCH)
         except ValueError:
             return -math.inf
+    if _EIGHT_DIGITS.fullmatch(text):  # 20240315, or 15032024 (day/month as decided)
+        year_first = _ordinal_days(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if 1900 <= int(text[:4]) <= 2100 and year_first > -math.inf:
+            return year_first
+        a, b = int(text[:2]), int(text[2:4])
+        if order == "mdy":
+            a, b = b, a
+        return _ordinal_days(int(text[4:]), b, a)
+    if _YEAR.fullmatch(text):
+        return -math.inf  # a year alone is not a date
     if _NUMBER.fullmatch(text):
         return _from_number(float(text.replace(",", ".")), system)
     m = _YMD.fullmatch(text)

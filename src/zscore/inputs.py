@@ -28,14 +28,18 @@ from .resolve import (
     MEASUREMENT_ARGS,
     MISSING_CODE,
     UNIT_KIND,
+    WHO_UNIT,
     Preset,
     Resolution,
     SpecialCodes,
     detect_preset,
     load_preset,
+    nearest,
     not_found,
+    option_name,
     parse_units,
     resolve,
+    vocabulary,
 )
 
 AGE_UNITS = ("days", "months")
@@ -104,7 +108,7 @@ def _ages(values: Any, unit: str, special: SpecialCodes | None = None
     return ages, "months" if months else "days"
 
 
-def _convert(x: np.ndarray, factor: float) -> np.ndarray:
+def convert(x: np.ndarray, factor: float) -> np.ndarray:
     """Values times ``factor``, as the decimal a person would write (852 tenths are 85.2 cm, the
     same double as reading "85.2"): division where 1/factor is a whole number, else rounding to
     nine decimals."""
@@ -188,10 +192,16 @@ def gather(
         if arg not in lengths:
             arrays[arg] = _broadcast(a, n)
     if require_measurement and not measured:
-        where = (f"; the table has {len(names)} columns: {', '.join(map(repr, names[:25]))}"
-                 if data is not None else "")
-        raise InputError("no measurement to score: give weight, lenhei (length/height), headc, "
-                         f"armc, triskin or subskin{where}")
+        if data is None:
+            raise InputError("no measurement to score: give weight, lenhei (length/height), "
+                             "headc, armc, triskin or subskin")
+        close = nearest(names, [a for m in ("weight", "lenhei") for a in
+                                vocabulary().aliases[m]])
+        hint = f"; nearest: {', '.join(map(repr, close))}" if close else ""
+        raise InputError(f"no measurement to score: no column looks like a weight or a "
+                         f"length/height (name them with --weight COLUMN, --lenhei COLUMN). The "
+                         f"table has {len(names)} columns: {', '.join(map(repr, names[:25]))}"
+                         f"{hint}")
 
     def code(arg: str) -> np.ndarray:
         if arg not in arrays:
@@ -211,16 +221,37 @@ def gather(
                     special[m] = reason
         factor = FACTORS[UNIT_KIND[m]][res.unit(m)]
         if factor != 1.0:
-            x = _convert(x, factor)
+            x = convert(x, factor)
         elif x is arrays[m] or (isinstance(arrays[m], np.ndarray)
                                 and np.shares_memory(x, arrays[m])):
             x = x.copy() if special else x
         measurements[m] = x
     inp = Inputs(n=n, sex=code("sex"), age=age, measure=code("measure"), oedema=code("oedema"),
                  measurements=measurements, age_unit=kernel_unit, special=special)
+    for arg in ("measure", "oedema"):
+        _drop_if_no_code(inp, res, arg)
     if check and data is not None:  # a table's columns; arrays are taken as the caller gives them
         check_units(inp, res)
     return inp, res
+
+
+def _drop_if_no_code(inp: Inputs, res: Resolution, arg: str) -> None:
+    """A column found only by its name (``position``) that holds none of the argument's codes
+    (1 and 2 where l and h are meant) is not that argument: left out, with a note, rather than
+    making every z-score that needs it invalid."""
+    f = res.found.get(arg)
+    if f is None or f.how != "alias":
+        return
+    codes = getattr(inp, arg)
+    given = codes != MISSING_CODE[arg]
+    if not given.any() or not (codes[given] == INVALID_CODE[arg]).all():
+        return
+    setattr(inp, arg, np.full(inp.n, MISSING_CODE[arg], dtype=np.int8))
+    del res.found[arg]
+    res.absent[arg] = [f.column]
+    warnings.warn(f"{f.column!r} looks like the {arg} by its name but holds none of its codes: "
+                  f"not used; name it ({option_name(arg)} {f.column}) and give its codes in a "
+                  f"mapping file ([codes.{arg}]) to use it", ZScoreWarning, stacklevel=4)
 
 
 def special_codes(x: np.ndarray, codes: SpecialCodes) -> tuple[np.ndarray, np.ndarray]:
@@ -302,26 +333,32 @@ def _median(x: np.ndarray) -> float | None:
 def _unit_error(arg: str, res: Resolution, looks: str, median: float, suggest: str) -> InputError:
     f = res.found[arg]
     where = repr(f.column) if f.column is not None else f"the {arg} values"
+    unit = res.unit(arg)
+    read = {"default": "", "name": " (the unit in its name)", "preset": " (the preset's unit)"}
+    who = WHO_UNIT[UNIT_KIND[arg]]
     return InputError(
-        f"{arg}: the values in {where} look like {looks} (median {median:g}), not "
-        f"{res.unit(arg)}; give units={{'{arg}': '{suggest}'}} (--units {arg}={suggest}) to "
-        f"convert them, or units={{'{arg}': '{res.unit(arg)}'}} (--units {arg}="
-        f"{res.unit(arg)}) if they are right")
+        f"{arg}: the values in {where}, read in {unit}{read.get(f.unit_from, '')}, have a "
+        f"median of {median:g} {who}, which no child measures: they look like {looks}; give "
+        f"--units {arg}={suggest} (units={{'{arg}': '{suggest}'}} in Python) to convert them, "
+        f"or --units {arg}={unit} if they are right")
 
 
 def check_units(inp: Inputs, res: Resolution) -> None:
-    """Raise InputError where a measurement (or age) whose unit was assumed looks like another:
-    heights in metres or millimetres, weights in grams or tenths of a kilogram, circumferences
-    in millimetres, ages in months read as days."""
+    """Raise InputError where a measurement (or age) whose unit the caller did not state (a
+    default, a preset's or a column name's unit) gives values no child has: heights in metres,
+    inches or millimetres, weights in grams or tenths of a kilogram, circumferences in
+    millimetres, ages in months read as days."""
     def assumed(arg: str) -> bool:
         f = res.found.get(arg)
-        return f is not None and f.unit_from == "default"
+        return f is not None and f.unit_from != "argument" and arg in inp.measurements
 
     m = inp.measurements
     if assumed("lenhei"):
         med = _median(m["lenhei"])
         if med is not None and med < 3.0:
             raise _unit_error("lenhei", res, "metres", med, "m")
+        if med is not None and med < 38.0:  # no cohort of children has a median under 38 cm
+            raise _unit_error("lenhei", res, "inches", med, "in")
         if med is not None and med > 300.0:
             raise _unit_error("lenhei", res, "millimetres (or tenths of a centimetre)", med, "mm")
     if assumed("weight"):
@@ -334,12 +371,15 @@ def check_units(inp: Inputs, res: Resolution) -> None:
             if med > 1500.0 or (bmi is not None and bmi > 600.0):
                 raise _unit_error("weight", res, "grams", med, "g")
             raise _unit_error("weight", res, "tenths of a kilogram", med, "0.1kg")
+        if med is not None and med < 0.5:
+            raise _unit_error("weight", res, "kilograms read as grams", med, "kg")
     for arg, limit in (("headc", 150.0), ("armc", 80.0)):  # cm: at most ~55 and ~35
         if assumed(arg):
             med = _median(m[arg])
             if med is not None and med > limit:
                 raise _unit_error(arg, res, "millimetres", med, "mm")
-    if assumed("age") and not res.age_from_dates:
+    f = res.found.get("age")
+    if f is not None and f.unit_from == "default" and not res.age_from_dates:
         _check_age_unit(inp, res)
 
 
@@ -350,7 +390,7 @@ def _check_age_unit(inp: Inputs, res: Resolution) -> None:
     age = _sample(inp.age)
     step = 1 if age.size == inp.age.size else inp.age.size // _SAMPLE
     ok = np.isfinite(age) & (age >= 0)
-    if ok.sum() < 20 or age[ok].max() > 240:
+    if ok.sum() < 20 or np.quantile(age[ok], 0.95) > 240:  # a few typos do not hide months
         return
     for name in ("lenhei", "weight"):
         if name in inp.measurements:

@@ -26,7 +26,6 @@ SMALL = 20_000
 #: Text that means "no value" (compared trimmed, in lower case): what pandas, R, Stata and
 #: spreadsheets write for an empty cell, and the dash registers put in one.
 MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "none", "null", "<na>", "nat", "-", "--", "."})
-_MISSING_TEXT = MISSING_TEXT
 
 
 # --- normalisation ------------------------------------------------------------------------------
@@ -36,11 +35,11 @@ def _is_missing(v: Any) -> bool:
     if isinstance(v, float | np.floating):
         return math.isnan(v)
     if isinstance(v, str):
-        return v.strip().lower() in _MISSING_TEXT
+        return v.strip().lower() in MISSING_TEXT
     return type(v).__name__ in ("NAType", "NaTType")
 
 
-def _parse_number(v: Any) -> float:
+def parse_number(v: Any) -> float:
     if type(v) is float:  # the common case first (NaN stays NaN: missing)
         return v
     if _is_missing(v):
@@ -60,15 +59,15 @@ def _parse_number(v: Any) -> float:
 _ONE_DAY = datetime.timedelta(days=1)
 
 
-def _parse_age(v: Any, months: bool) -> float:
+def parse_age(v: Any, months: bool) -> float:
     """An age: a number in the call's unit, or a duration (visit date minus birth date, as
     pandas, polars and numpy give it), converted to days or months (30.4375 days each)."""
     if isinstance(v, datetime.timedelta):  # pandas Timedelta is one too
         days = v / _ONE_DAY
         return days / rules.DAYS_PER_MONTH if months else days
     if isinstance(v, np.timedelta64):
-        return math.nan if np.isnat(v) else _parse_age(_from_numpy_duration(v), months)
-    return _parse_number(v)
+        return math.nan if np.isnat(v) else parse_age(_from_numpy_duration(v), months)
+    return parse_number(v)
 
 
 def _from_numpy_duration(v: np.timedelta64) -> datetime.timedelta:
@@ -78,10 +77,10 @@ def _from_numpy_duration(v: np.timedelta64) -> datetime.timedelta:
 
 
 def as_age(values: np.ndarray | Factorized, months: bool) -> np.ndarray:
-    """float64 ages in the call's unit; durations are converted (see _parse_age)."""
+    """float64 ages in the call's unit; durations are converted (see parse_age)."""
     if isinstance(values, Factorized) and any(
             isinstance(u, datetime.timedelta | np.timedelta64) for u in values.uniques):
-        lookup = np.array([_parse_age(u, months) for u in values.uniques] + [math.nan])
+        lookup = np.array([parse_age(u, months) for u in values.uniques] + [math.nan])
         return lookup[values.codes]
     return as_float(values)
 
@@ -112,7 +111,7 @@ def _parse_uniques(uniques: list) -> np.ndarray:
             return text.astype(np.float64)
     except (ValueError, TypeError):
         pass
-    return np.array([_parse_number(u) for u in uniques], dtype=np.float64)
+    return np.array([parse_number(u) for u in uniques], dtype=np.float64)
 
 
 def as_float(values: np.ndarray | Factorized) -> np.ndarray:
@@ -127,13 +126,13 @@ def as_float(values: np.ndarray | Factorized) -> np.ndarray:
     return as_float(column_values(values))
 
 
-def _code_key(v: Any) -> str | None:
+def code_text(v: Any) -> str | None:
     """The text WHO compares codes as (str, trimmed, lower case); None when missing."""
     if isinstance(v, bytes | np.bytes_):
         v = v.decode("utf-8", errors="replace")
     if type(v) is str:
         key = v.strip().lower()
-        return None if key in _MISSING_TEXT else key
+        return None if key in MISSING_TEXT else key
     if _is_missing(v):
         return None
     if isinstance(v, float | np.floating) and float(v).is_integer():
@@ -155,7 +154,7 @@ def _one_char_text(values: Any) -> bool:
 
 
 def _point_code(point: int, codes: Mapping[str, int], missing: int, invalid: int) -> int:
-    key = _code_key(chr(point) if point else "")  # numpy stores "" as code point 0
+    key = code_text(chr(point) if point else "")  # numpy stores "" as code point 0
     return missing if key is None else codes.get(key, invalid)
 
 
@@ -258,7 +257,7 @@ def as_code(values: np.ndarray | Factorized | ArrowText, codes: Mapping[str, int
     if isinstance(values, ArrowText):
         return _codes_from_arrow(values, codes, missing, invalid)
     if isinstance(values, Factorized):
-        lookup = [codes.get(key, invalid) if (key := _code_key(u)) is not None else missing
+        lookup = [codes.get(key, invalid) if (key := code_text(u)) is not None else missing
                   for u in values.uniques]
         return np.array([*lookup, missing], dtype=np.int8)[values.codes]
     if _one_char_text(values):

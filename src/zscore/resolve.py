@@ -104,13 +104,17 @@ class Vocabulary:
         tokens = norm.split()
         for arg in args:
             names = self.aliases.get(arg, ())
-            if norm in names or (bare and bare in names and UNIT_KIND.get(arg) is None):
+            if norm in names:
                 return arg, None
             kind = UNIT_KIND.get(arg)
+            words = self.unit_words[kind] if kind is not None else {}
+            units = {words[t] for t in tokens if t in words}
+            if len(units) > 1 and "in" in units and "in" in tokens:
+                units.discard("in")  # "height in cm": "in" is a word, not inches
+            if bare and bare in names and not units:
+                return arg, None  # "JK (L/P)", "Tinggi Badan (PB/TB)": a hint, not a unit
             if kind is None:
                 continue
-            words = self.unit_words[kind]
-            units = {words[t] for t in tokens if t in words}
             base = " ".join(t for t in tokens if t not in words and t not in _FILLER)
             if units and base in names:
                 if len(units) > 1:
@@ -397,7 +401,6 @@ class Resolution:
     #: the age comes from the birth and visit dates (an age column, if any, where they are
     #: missing)
     age_from_dates: bool = False
-    notes: list[str] = field(default_factory=list)
     #: optional arguments no column fits (measure, oedema), with columns that might be them
     absent: dict[str, list[str]] = field(default_factory=dict)
 
@@ -431,7 +434,7 @@ class Resolution:
         for arg, maybe in self.absent.items():
             what = {"measure": "no ±0.7 cm length/height adjustment, as WHO without a position",
                     "oedema": "no child has oedema, as WHO without an oedema column"}[arg]
-            hint = (f"; {', '.join(map(repr, maybe))} could be it: {_option(arg)} "
+            hint = (f"; {', '.join(map(repr, maybe))} could be it: {option_name(arg)} "
                     f"{maybe[0]}" if maybe else "")
             lines.append(f"{arg:8s} <- none ({what}{hint})")
         if self.age_from_dates:
@@ -487,7 +490,7 @@ def _shown(names: Sequence[str], most: int = 25) -> str:
     return listed + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def _option(arg: str) -> str:
+def option_name(arg: str) -> str:
     return "--" + arg.replace("_", "-")
 
 
@@ -498,21 +501,22 @@ def not_found(arg: str, names: Sequence[str], wanted: str | None = None,
     candidates = [wanted] if wanted else list(vocab.aliases.get(arg, (arg,)))
     close = nearest(names, candidates)
     if wanted:
-        head = f"{arg}={wanted!r} ({_option(arg)} {wanted}): no such column"
+        head = f"{arg}={wanted!r} ({option_name(arg)} {wanted}): no such column"
     else:
         looked = ", ".join(repr(a) for a in vocab.aliases.get(arg, (arg,))[:6])
         head = (f"{arg} is required: no column looks like it (looked for {looked}, ...; "
-                f"name it with {arg}='COLUMN' or {_option(arg)} COLUMN)")
+                f"name it with {arg}='COLUMN' or {option_name(arg)} COLUMN)")
     hint = f"; nearest: {', '.join(repr(c) for c in close)}" if close else ""
     return InputError(f"{head}{extra}. The table has {len(names)} columns: {_shown(names)}{hint}")
 
 
 def _two(arg: str, columns: Sequence[str], why: str) -> InputError:
     if len(set(columns)) == 1:
-        return InputError(f"column {columns[0]!r} appears {len(columns)} times in the table")
+        return InputError(f"column {columns[0]!r} appears {len(columns)} times in the table; "
+                          "rename all but one")
     both = " and ".join(repr(c) for c in columns)
     return InputError(f"{arg}: {both} could both be the {arg} ({why}); name the one to use "
-                      f"with {arg}='COLUMN' ({_option(arg)} COLUMN)")
+                      f"with {arg}='COLUMN' ({option_name(arg)} COLUMN)")
 
 
 def resolve(
@@ -603,6 +607,9 @@ def resolve(
                 by_alias.setdefault(hit[0], []).append((name, hit[1]))
         for arg in alias_args:
             hits = by_alias.get(arg, [])
+            exact = [h for h in hits if normalise_name(h[0]) == normalise_name(arg)]
+            if len(hits) > 1 and len(exact) == 1:
+                hits = exact  # WHO's own name wins over an alias ("lenhei" beside "height")
             if len(hits) > 1:
                 raise _two(arg, [h for h, _ in hits], "both names mean it")
             if hits:
@@ -651,7 +658,12 @@ def resolve(
     res = Resolution(n, found, preset, codes, special,
                      date_format if date_format is not None else
                      (preset.date_format if preset is not None else None), absent=absent)
-    explicit_age = "age" in found and found["age"].how in ("named", "array")
+    # an age named in the call, in WHO's own name, or given a unit by the caller is the age;
+    # dates found by their names replace only an age found by an alias (e-PPGBM's "Umur" in
+    # completed months), which then fills the rows without dates
+    explicit_age = "age" in found and (found["age"].how in ("named", "array")
+                                       or normalise_name(found["age"].column) == "age"
+                                       or age_unit is not None)
     res.age_from_dates = ("birth_date" in found and "visit_date" in found
                           and "age" in args and not explicit_age)
     if not res.age_from_dates:

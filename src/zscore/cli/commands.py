@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import io
 from ..errors import InputError
 from . import CHILD_OPTIONS, SURVEY_OPTIONS
@@ -105,18 +107,20 @@ def _named_columns(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def _labelled(ds: io.Dataset, names: list[str]) -> Any:
-    """The values table with each grouping column that has Stata/SPSS value labels replaced
-    by its labels (groups are then named "Jawa Barat", not 32)."""
+    """The values table with each grouping column as the file has it (not with decimal commas
+    read as points: "1,2" is a group's name) and, where it has Stata/SPSS value labels, as its
+    labels (groups are then named "Jawa Barat", not 32)."""
+    import pyarrow as pa
+
     table = ds.values
     for name in names:
+        column = ds.table.column(name)
         labels = ds.value_labels.get(name)
-        if not labels:
-            continue
-        import pyarrow as pa
-
-        values = table.column(name).to_pylist()
-        text = [None if v is None else str(labels.get(v, _plain(v))) for v in values]
-        table = table.set_column(table.column_names.index(name), name, pa.array(text))
+        if labels:
+            values = column.to_pylist()
+            column = pa.array([None if v is None else str(labels.get(v, _plain(v)))
+                               for v in values])
+        table = table.set_column(table.column_names.index(name), name, column)
     return table
 
 
@@ -138,6 +142,9 @@ def file_command(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         with console.stage(f"reading {Path(args.input).name}"):
             ds = io.read(args.input, sheet=args.sheet, names=_named_columns(args))
+        if ds.table.num_rows == 0:
+            raise InputError(f"{args.input}: the file has column names but no rows: nothing to "
+                             "score")
         table, text, like = COMMANDS[args.command](args, ds, console)
         with console.stage("writing", total=table.num_rows) as update:
             io.write(table, output, like=like, progress=update)
@@ -181,7 +188,7 @@ def classify_command(args: argparse.Namespace, ds: io.Dataset, console: Console
         raise InputError(empty + ". Nothing was written.")
     if args.quiet:  # nothing is printed: nothing to count
         return result.out, "", ds
-    groupings = [group_codes(values.column(name), name, ds.value_labels.get(name))
+    groupings = [group_codes(ds.table.column(name), name, ds.value_labels.get(name))
                  for name in by]
     text = "\n".join(t for t in (_columns_text(result.resolution.describe()),
                                  classify_summary(result, groupings)) if t)
@@ -208,6 +215,7 @@ def prevalence_command(args: argparse.Namespace, ds: io.Dataset, console: Consol
             strata=args.strata, by=by or None, layout=args.layout, standard=args.standard,
             age_unit=args.age_unit, units=args.units, date_format=args.date_format,
             preset=_preset(args), value_labels=ds.value_labels)
+    _refuse_if_nothing_scored(table, args.layout)
     text = _columns_text(table.attrs.get("columns", []))
     summary = (prevalence_summary(table) if args.layout == "tidy"
                else f"{len(table)} groups x {table.shape[1]} columns (WHO's layout)")
@@ -217,6 +225,18 @@ def prevalence_command(args: argparse.Namespace, ds: io.Dataset, console: Consol
     lines = [t for t in (text, f"WHO {table.attrs.get('standard')} standard; {design}",
                          summary) if t]
     return _frame_table(table), "\n".join(lines), None
+
+
+def _refuse_if_nothing_scored(table: Any, layout: str) -> None:
+    """A prevalence table in which no child has any z-score is an error, not an empty table."""
+    if layout == "tidy":
+        n = table[(table.group == "All") & (table.statistic == "n (unweighted)")].estimate
+    else:
+        n = table.loc[table.Group == "All", [c for c in table.columns
+                                             if c.endswith("Z_unwpop")]].to_numpy().ravel()
+    if not (np.nan_to_num(np.asarray(n, dtype=float)) > 0).any():
+        raise InputError("no child could be scored: every z-score is missing (run 'zscore "
+                         "classify' on the file to see each row's reason). Nothing was written.")
 
 
 def quality_command(args: argparse.Namespace, ds: io.Dataset, console: Console
@@ -232,6 +252,11 @@ def quality_command(args: argparse.Namespace, ds: io.Dataset, console: Console
                         standard=args.standard, age_unit=args.age_unit, units=args.units,
                         date_format=args.date_format, preset=_preset(args),
                         value_labels=ds.value_labels)
+    scored = table[(table.check == "flagged") & (table.group_by == "all")]
+    if len(scored) and not (scored.n.fillna(0) > 0).any() and any(
+            arg in line for line in table.attrs.get("columns", []) for arg in ("weight", "lenhei")):
+        raise InputError("no child could be scored: every z-score is missing (run 'zscore "
+                         "classify' on the file to see each row's reason). Nothing was written.")
     counts: dict[str, int] = {}
     for verdict in table.verdict.tolist():
         counts[verdict] = counts.get(verdict, 0) + 1

@@ -11,6 +11,8 @@ as dates, empty cells for missing values.
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,14 @@ from typing import Any
 from ..errors import InputError
 from . import Dataset, check_names
 from .header import SEARCH_ROWS, find_header
-from .text import _decimal_points
+from .text import decimal_points
 
 #: Excel's last row (1,048,576) less the header, and the most characters in a cell.
 MAX_ROWS = 1_048_575
 MAX_CELL = 32_767
 
 
-def _longest_text(table: Any, limit: int = MAX_CELL) -> tuple[str, int] | None:
+def longest_text(table: Any, limit: int = MAX_CELL) -> tuple[str, int] | None:
     """A text column with a value longer than ``limit`` characters, and that length."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -73,38 +75,38 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None,
         if isinstance(src, bytes):
             raise
         reader = fastexcel.read_excel(src.read_bytes())  # the format by content, not by name
-    names = list(reader.sheet_names)
-    if not names:
+    sheets = list(reader.sheet_names)
+    if not sheets:
         raise InputError(f"{source}: the workbook has no sheets")
-    index = _sheet_index(names, sheet, source)
+    index = _sheet_index(sheets, sheet, source)
     # skip_rows=0: row numbers from the sheet's first row (fastexcel skips leading blank rows
     # otherwise, while header_row counts them)
     peek = reader.load_sheet(index, header_row=None, skip_rows=0, n_rows=SEARCH_ROWS,
                              dtypes="string")
     rows = [list(r.values()) for r in peek.to_arrow().to_pylist()]
     if not rows:
-        raise InputError(f"{source}: sheet {names[index]!r} is empty")
+        raise InputError(f"{source}: sheet {sheets[index]!r} is empty")
     header = find_header(rows, names)
     header_cells = ["" if c is None else str(c) for c in rows[header]]
     while header_cells and header_cells[-1] == "":
         header_cells.pop()
-    check_names([c for c in header_cells if c], f"{source} (sheet {names[index]!r})")
+    check_names([c for c in header_cells if c], f"{source} (sheet {sheets[index]!r})")
     loaded = reader.load_sheet(index, header_row=header, schema_sample_rows=None)
     import pyarrow as pa
 
     table = pa.Table.from_batches([loaded.to_arrow()])
     table = _named_as_in_sheet(table, header_cells)
     notes = []
-    if len(names) > 1:
-        others = ", ".join(repr(n) for i, n in enumerate(names) if i != index)
-        notes.append(f"read sheet {names[index]!r} (the workbook also has {others}; --sheet "
+    if len(sheets) > 1:
+        others = ", ".join(repr(n) for i, n in enumerate(sheets) if i != index)
+        notes.append(f"read sheet {sheets[index]!r} (the workbook also has {others}; --sheet "
                      "chooses)")
     if header:
-        notes.append(f"the column names are on row {header + 1} of sheet {names[index]!r}; "
+        notes.append(f"the column names are on row {header + 1} of sheet {sheets[index]!r}; "
                      "the rows above are skipped")
     ds = Dataset(table, source, "excel", notes, sheet=index, header_row=header,
                  raw=src if isinstance(src, bytes) else None)
-    ds.parse_table, ds.decimal_comma = _decimal_points(_text_columns(table))
+    ds.parse_table, ds.decimal_comma = decimal_points(_text_columns(table))
     if ds.parse_table is not None:
         ds.parse_table = _merge(table, ds.parse_table)
     return ds
@@ -148,7 +150,7 @@ def write(table: Any, path: Path, *, like: Dataset | None = None,
     from .text import plain_columns
 
     table = plain_columns(table)
-    longest = _longest_text(table)
+    longest = longest_text(table)
     if longest is not None:
         column, size = longest
         raise InputError(f"{name or path}: a cell of column {column!r} holds {size:,} "
@@ -167,6 +169,10 @@ def write(table: Any, path: Path, *, like: Dataset | None = None,
             sheet.write_string(0, j, column, bold)
         sheet.freeze_panes(1, 0)
         kinds = [f.type for f in table.schema]
+        # a CSV input's columns are text as read; in a workbook a number is a number cell
+        from_text = like is not None and like.format == "csv"
+        source_columns = set(like.table.column_names) if like is not None else set()
+        numeric_text = [from_text and name in source_columns for name in table.column_names]
         cells = _source_cells(like, table) if like is not None else {}
         row = 1
         for batch in table.to_batches(max_chunksize=1 << 16):
@@ -179,7 +185,11 @@ def write(table: Any, path: Path, *, like: Dataset | None = None,
                     if v is None:
                         continue
                     if isinstance(v, str):
-                        sheet.write_string(row, j, v)
+                        number = as_number(v) if numeric_text[j] else None
+                        if number is not None:
+                            sheet.write_number(row, j, number)
+                        else:
+                            sheet.write_string(row, j, v)
                     elif isinstance(v, bool):
                         sheet.write_boolean(row, j, v)
                     elif isinstance(v, int | float):
@@ -244,3 +254,20 @@ def _source_cells(like: Dataset, table: Any) -> dict[str, list]:
         values = [r[j] if j < len(r) else None for r in body]
         out[name] = [None if v == "" else v for v in values]
     return out
+
+
+_PLAIN_NUMBER = re.compile(r"-?(0|[1-9]\d{0,14})(\.\d{1,15})?")
+
+
+def as_number(text: str) -> float | None:
+    """The number a CSV field is, when writing it as a number cell loses nothing: plain decimal
+    text that reads back the same ("12.5", "-3", "105"), at most 15 digits before the point;
+    "007", "12.50", "1e5", a 16-digit NIK and "+62..." stay text."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    if value == 0 and text.startswith("-"):
+        return None  # "-0" stays as it was written
+    shown = repr(value)
+    shown = shown[:-2] if shown.endswith(".0") else shown
+    return value if shown == text and math.isfinite(value) else None

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import InputError
+
 #: How many rows at the top are searched for the header.
 SEARCH_ROWS = 30
 _NUMBER = re.compile(r"\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*")
@@ -40,7 +42,7 @@ def find_header(rows: Sequence[Sequence[Any]], names: Sequence[str] = ()) -> int
             try:
                 if vocab.argument_of(cell, args) is not None or normalise_name(cell) in known:
                     count += 1
-            except Exception:  # a cell naming two units is no header cell
+            except InputError:  # a cell naming two units is no header cell
                 continue
         return count
 

@@ -169,9 +169,9 @@ def write_spss(table: Any, path: Path, *, like: Dataset | None = None,
                progress: Callable[[int], None] | None = None, name: str = "") -> None:
     import pyreadstat
 
-    from .excel import _longest_text
+    from .excel import longest_text
 
-    longest = _longest_text(table, SPSS_MAX_STRING)
+    longest = longest_text(table, SPSS_MAX_STRING)
     if longest is not None:
         from ..errors import InputError
 

@@ -9,8 +9,8 @@ an empty field stay what they are); zscore parses the columns it reads. What is 
 * the delimiter: the one of ``,`` ``;`` tab ``|`` the header line has most of (``.tsv``: tab);
 * the header line: the first lines of a report (``KABUPATEN: ...``) are skipped when a later
   line holds the column names;
-* decimal commas: in a ``;`` file, a field that is a number written with a decimal comma
-  (``9,1``) is read as that number; the output keeps the field as it was.
+* decimal commas: in a ``;``, tab or ``|`` file, a field that is a number written with a
+  decimal comma (``9,1``) is read as that number; the output keeps the field as it was.
 
 A structural problem is one InputError with the line: a row with too many or too few fields, a
 quote that is never closed, a repeated column name.
@@ -197,8 +197,8 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None,
             raise located or InputError(f"{source}: cannot be read: {exc}") from None
     _check_unterminated(src, table, source)
     ds = Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
-    if delimiter == ";":
-        ds.parse_table, ds.decimal_comma = _decimal_points(table)
+    if delimiter != ",":  # ';' or tab (Excel's "Unicode text") from a decimal-comma locale
+        ds.parse_table, ds.decimal_comma = decimal_points(table)
     return ds
 
 
@@ -243,7 +243,7 @@ def _check_unterminated(src: Path | bytes, table: Any, source: str) -> None:
                          "remove it")
 
 
-def _decimal_points(table: Any) -> tuple[Any, bool]:
+def decimal_points(table: Any) -> tuple[Any, bool]:
     """A copy of a ``;`` file's table where every field that is a number with a decimal comma
     has a decimal point instead (the table itself keeps the text as read)."""
     import pyarrow.compute as pc
@@ -275,17 +275,19 @@ def write(table: Any, path: Any, *, like: Dataset | None = None,
         delimiter = like.delimiter
     else:
         delimiter = ","
+    own = set(like.table.column_names) if like is not None else set()
     if like is not None and like.decimal_comma and delimiter != ",":
-        table = _with_decimal_commas(table, like)
+        table = _with_decimal_commas(_no_negative_zero(table, own), like)
     gzipped = lower.endswith(".gz") and isinstance(path, Path)
     sink = pa.CompressedOutputStream(str(path), "gzip") if gzipped else (
         str(path) if isinstance(path, Path) else path)
     options = pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
-    encoding = like.encoding if like is not None and like.format == "csv" else "utf-8"
+    # the input's own encoding (a pipe, standard output, always gets UTF-8)
+    encoding = like.encoding if like is not None and like.format == "csv" and name != "-" \
+        else "utf-8"
     try:
         if encoding in ("utf-8", "utf8"):
             schema = plain_schema(table.schema)
-            own = set(like.table.column_names) if like is not None else set()
             with pacsv.CSVWriter(sink, schema, write_options=options) as writer:
                 for batch in table.to_batches(max_chunksize=1 << 20):
                     # categories as text, a batch at a time; "-0" as R writes it: 0
@@ -333,8 +335,8 @@ def _write_encoded(table: Any, sink: Any, options: Any, encoding: str,
 
 
 def _no_negative_zero(batch: Any, own: set[str]) -> Any:
-    """zscore's float columns with -0.0 (a z rounded up to zero from below; R holds it too but
-    writes 0) as 0.0, so the text is "0"."""
+    """zscore's float columns (of a batch or a table) with -0.0 (a z rounded up to zero from
+    below; R holds it too but writes 0) as 0.0, so the text is "0"."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
