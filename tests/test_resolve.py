@@ -441,3 +441,11 @@ def test_child_gives_none_for_what_it_has_no_data_for():
     assert r.zwei is None and r.fwei is None and r.wasting is None and r.zlen is not None
     with pytest.raises(AttributeError):
         r.not_a_column  # noqa: B018
+
+
+def test_an_imputed_birth_day_after_the_measurement_falls_back_to_the_age_column():
+    # born in March 2023, day unknown (DHS imputes the 16th), measured on 10 March 2023
+    pr = {"hc27": [1], "hc1": [0], "hc2": [40], "hc3": [520], "hc15": [1], "hc16": [98],
+          "hc30": [3], "hc31": [2023], "hc17": [10], "hc18": [3], "hc19": [2023]}
+    out = zscore.classify(pr, preset="dhs")
+    assert out["zwei"][0] == zscore.child(sex=1, age=0, weight=4.0).zwei

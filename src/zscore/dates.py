@@ -93,6 +93,14 @@ class DateColumns:
         return len(self.year)
 
 
+def imputed_days(parts: DateColumns) -> np.ndarray:
+    """Which rows of a day/month/year date had their day imputed (an unknown day)."""
+    if parts.impute_day is None:
+        return np.zeros(len(parts), dtype=bool)
+    day = as_float(column_values(parts.day))
+    return ~((day >= 1) & (day <= 31))
+
+
 def _from_parts(parts: DateColumns) -> np.ndarray:
     day, month, year = (as_float(column_values(c)) for c in (parts.day, parts.month,
                                                                  parts.year))

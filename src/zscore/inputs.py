@@ -289,6 +289,11 @@ def _age(res: Resolution, arrays: Mapping[str, Any], n: int,
     res.date_format = order
     age = dates.age_days(dates.to_days(birth, order, date_numbers),
                          dates.to_days(visit, order, date_numbers))
+    parts = res.found["birth_date"].values
+    if isinstance(parts, dates.DateColumns) and column_age is not None:
+        # an imputed day of birth (DHS: the 16th) after a measurement in the birth month is
+        # the imputation's fault, not the child's: the age column is used there
+        age[(age < 0) & dates.imputed_days(parts)] = np.nan
     if column_age is not None:
         fill = np.isnan(age)
         if fill.any():
