@@ -27,7 +27,10 @@ oedema 1 yes, 0 no), for timing the kernel without any parsing of text.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -198,3 +201,22 @@ def children_all_ages(n: int, seed: int = 0) -> dict[str, np.ndarray]:
     for name in ("weight", "lenhei"):
         out[name][old & (rng.random(n) < SHARE_MISSING[name])] = np.nan
     return out
+
+
+def zscore_commit() -> str | None:
+    """The git commit of the zscore being measured (when it is a checkout), marked when the
+    package's own files are modified."""
+    import zscore
+
+    commit = None
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        where = str(Path(zscore.__file__).parent)
+
+        def git(*args: str) -> str:
+            return subprocess.run(["git", "-C", where, *args], capture_output=True, text=True,
+                                  check=True).stdout.strip()
+
+        commit = git("rev-parse", "--short", "HEAD")
+        if git("status", "--porcelain", "--", "."):  # the package's own files only
+            commit += " (package modified)"
+    return commit

@@ -359,17 +359,7 @@ def environment() -> dict:
 
     import zscore
 
-    commit = None
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        where = str(Path(zscore.__file__).parent)
-
-        def git(*args: str) -> str:
-            return subprocess.run(["git", "-C", where, *args], capture_output=True, text=True,
-                                  check=True).stdout.strip()
-
-        commit = git("rev-parse", "--short", "HEAD")
-        if git("status", "--porcelain", "--", "."):
-            commit += " (package modified)"
+    commit = _data.zscore_commit()
     return {"zscore": zscore.__version__, "commit": commit, "python": platform.python_version(),
             "pyarrow": pyarrow.__version__, "numba": numba.__version__,
             "numpy": np.__version__, "cpus": os.cpu_count(),

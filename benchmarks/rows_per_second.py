@@ -67,17 +67,7 @@ def best_time(fn, n_rows: int) -> float:
 
 
 def environment() -> dict:
-    commit = None  # of the zscore being measured, when it is a git checkout
-    with contextlib.suppress(OSError, subprocess.CalledProcessError):
-        where = str(Path(zscore.__file__).parent)
-
-        def git(*args: str) -> str:
-            return subprocess.run(["git", "-C", where, *args], capture_output=True, text=True,
-                                  check=True).stdout.strip()
-
-        commit = git("rev-parse", "--short", "HEAD")
-        if git("status", "--porcelain", "--", "."):  # the package's own files only
-            commit += " (package modified)"
+    commit = _data.zscore_commit()
     import numba
 
     return {
