@@ -12,6 +12,7 @@ import numpy as np
 
 from . import dates, rules
 from .classify import MEASUREMENTS, Inputs, category_scheme, check_options, compute, reason_codes
+from .errors import quiet_numpy
 from .inputs import convert
 from .parse import code_text, parse_age, parse_number
 from .resolve import FACTORS, UNIT_KIND, code_map, parse_units
@@ -98,6 +99,7 @@ def _age_from_dates(birth: Any, visit: Any, date_format: str | None) -> float:
     return float(dates.age_days(dates.to_days(b, order), dates.to_days(v, order))[0])
 
 
+@quiet_numpy
 def child(
     sex: Any,
     age: Any = None,

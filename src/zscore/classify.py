@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, rules, tables
-from .errors import InputError
+from .errors import InputError, quiet_numpy
 from .frames import Column, attach
 from .inputs import AGE_UNITS, Inputs, gather
 from .parse import SMALL, as_age, as_code, as_float, code_column  # noqa: F401 (re-exported)
@@ -379,6 +379,7 @@ def scheme_for(labels: Any, preset: Preset | None) -> tuple[rules.Category, ...]
     return category_scheme(labels)
 
 
+@quiet_numpy
 def run(data: Any, given: Mapping[str, Any], *, age_unit: str | None = None,
         units: Any = None, date_format: str | None = None, preset: Any = None,
         value_labels: Any = None, precision: str = "who", labels: Any = None,

@@ -177,41 +177,96 @@ def _single_values(uniques: list) -> list:
             for u in uniques]
 
 
+#: Types whose values equal (and may hash like) values of other types that are read otherwise:
+#: True == 1, (1+0j) == 1, np.float32(0.1) == 0.10000000149011612, np.timedelta64(1) == 1.
+_READ_APART = (bool, np.bool_, complex, np.complexfloating, np.float16, np.float32,
+               np.timedelta64, np.datetime64)
+
+
+def _mixes_apart(types: set) -> bool:
+    """Several types in one column, one of them read apart from the values it equals."""
+    return len(types) > 1 and any(issubclass(t, _READ_APART) for t in types)
+
+
+class _Nan:
+    """The one key of every float NaN (NaN != NaN would make each its own distinct value)."""
+
+
+def _apart_key(v: Any) -> Any:
+    t = type(v)
+    if issubclass(t, _READ_APART):
+        return (t, v)
+    return _Nan if t is float and v != v else v
+
+
 def _factorize_objects(items: list) -> Factorized:
     """Codes into the distinct values of a list of Python objects, in order of appearance; an
-    unhashable value (a list in a cell) is a distinct value of its own."""
+    unhashable value (a list in a cell) is a distinct value of its own. Values that are equal
+    but read differently (True and 1) stay distinct, so each cell is read on its own."""
+    keys = list(map(_apart_key, items)) if _mixes_apart(set(map(type, items))) else items
     seen: dict[Any, int] = {}
     try:
-        codes = np.fromiter((seen.setdefault(v, len(seen)) for v in items), dtype=np.int64,
+        codes = np.fromiter((seen.setdefault(k, len(seen)) for k in keys), dtype=np.int64,
                             count=len(items))
-        return Factorized(codes, _single_values(list(seen)))
-    except TypeError:
-        pass
-    seen = {}
-    uniques: list = []
-    codes = np.empty(len(items), dtype=np.int64)
-    for i, v in enumerate(items):
-        try:
-            codes[i] = seen[v]
-        except KeyError:
-            codes[i] = seen[v] = len(uniques)
-            uniques.append(v)
-        except TypeError:
-            codes[i] = len(uniques)
-            uniques.append(v)
-    return Factorized(codes, _single_values(uniques))
+    except TypeError:  # unhashable
+        seen = {}
+        codes = np.empty(len(items), dtype=np.int64)
+        fresh = len(items)  # codes of unhashable values, each its own (renumbered below)
+        for i, k in enumerate(keys):
+            try:
+                codes[i] = seen.setdefault(k, len(seen))
+            except TypeError:
+                codes[i] = fresh
+                fresh += 1
+        codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
+    first = np.unique(codes, return_index=True)[1]  # where each distinct value is first
+    return Factorized(codes, _single_values([items[i] for i in first]))
 
 
 def _factorize_pandas(values: Any) -> Factorized:
     """pandas' hash table (several times faster than a Python loop) for a pandas column or an
-    object array; a column holding unhashable values (lists) goes value by value."""
+    object array; a column holding unhashable values (lists), or values that are equal but
+    read differently (True and 1: pandas' table keeps one of them), goes value by value."""
     import pandas as pd
 
+    if getattr(values, "dtype", None) == object and pd.api.types.infer_dtype(
+            values, skipna=False) not in ("string", "empty") and _mixes_apart(
+            set(map(type, values))):
+        return _factorize_objects(np.asarray(values, dtype=object).tolist())
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable values
         return _factorize_objects(np.asarray(values, dtype=object).tolist())
     return Factorized(codes.astype(np.int64, copy=False), _single_values(list(uniques)))
+
+
+def _factorize_times(values: np.ndarray) -> Factorized:
+    """A numpy array of dates or durations as its distinct numpy values (NaT missing): their
+    Python forms (.tolist()) would be plain integers for nanosecond units."""
+    missing = np.isnat(values)
+    uniques, codes = np.unique(values[~missing], return_inverse=True)
+    out = np.full(values.shape, -1, dtype=np.int64)
+    out[~missing] = codes
+    return Factorized(out, list(uniques))
+
+
+def unmask(values: Any) -> Any:
+    """A numpy masked array as a plain array with its masked cells missing (NaN, NaT or None);
+    anything else as it is."""
+    if not isinstance(values, np.ma.MaskedArray):
+        return values
+    mask = np.ma.getmaskarray(values)
+    data = np.asarray(values.data)
+    if data.dtype.kind in "iu":
+        data = data.astype(np.float64)
+    elif data.dtype.kind not in "fmM":
+        data = data.astype(object)
+    else:
+        data = data.copy()
+    if mask.any():
+        data[mask] = {"f": np.nan, "m": np.timedelta64("NaT"), "M": np.datetime64("NaT")}.get(
+            data.dtype.kind)
+    return data
 
 
 def _factorize_numpy(values: np.ndarray) -> Factorized:
@@ -224,6 +279,8 @@ def _factorize_numpy(values: np.ndarray) -> Factorized:
         index = np.zeros(int(seen[-1]) + 1, dtype=np.int64)
         index[seen] = np.arange(seen.size)
         return Factorized(index[points], [chr(p) if p else "" for p in seen])
+    if values.dtype.kind in "mM":
+        return _factorize_times(values)
     if values.dtype.kind == "O" and sys.modules.get("pandas") is not None:
         return _factorize_pandas(values)  # pandas only when the caller has already loaded it
     return _factorize_objects(values.tolist())
@@ -240,9 +297,12 @@ def _arrow_floats(values: Any) -> np.ndarray:
 
 
 def _is_arrow_number(typ: Any) -> bool:
+    """Arrow integers and floats (read as float64 in one cast). Decimals are not among them:
+    Arrow's cast of a decimal is not always the nearest float, so they are read as their
+    distinct Python Decimals, each to its nearest float, as one Decimal in a cell is."""
     import pyarrow as pa
 
-    return pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ)
+    return pa.types.is_integer(typ) or pa.types.is_floating(typ)
 
 
 def _object_array(items: list) -> np.ndarray:
@@ -263,18 +323,23 @@ def column_values(values: Any) -> np.ndarray | Factorized:
         dtype = values.dtype
         if isinstance(dtype, np.dtype) and dtype.kind in "fiu":
             return values.to_numpy()  # numpy-backed numbers: no copy, NaN already missing
-        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-            return values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable / arrow
+        if isinstance(dtype, np.dtype) and dtype.kind in "mM":
+            return _factorize_times(values.to_numpy())
         arrow_type = getattr(dtype, "pyarrow_dtype", None)
         if arrow_type is not None:
             import pyarrow as pa
 
             if pa.types.is_nested(arrow_type):
                 raise _nested_error(getattr(values, "name", None), arrow_type)
+            if not pa.types.is_decimal(arrow_type) and _is_arrow_number(arrow_type):
+                return values.to_numpy(dtype=np.float64, na_value=np.nan)
+            return _factorize_arrow(values.array.__arrow_array__())
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            return values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable, sparse
         return _factorize_pandas(values)
     if mod == "polars":
         dtype = values.dtype
-        if dtype.is_numeric():
+        if dtype.is_numeric() and not dtype.is_decimal():
             return values.cast(float).to_numpy()
         if dtype.is_nested():
             raise _nested_error(values.name, dtype)
@@ -290,6 +355,7 @@ def column_values(values: Any) -> np.ndarray | Factorized:
             raise _nested_error(None, values.type)
         return _factorize_arrow(values)
     _check_orderable(values)
+    values = unmask(values)
     try:
         arr = np.asarray(values)
     except ValueError:  # a ragged list of lists
@@ -342,34 +408,6 @@ def _polars_string() -> Any:
     import polars as pl
 
     return pl.String
-
-
-def to_numpy(values: Any) -> np.ndarray:
-    """A 1-d numpy array from a column of any supported library (numbers as float64 with NaN
-    for missing, anything else as an object array)."""
-    mod = _module(values)
-    if mod == "pandas":
-        import pandas as pd
-
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            return np.asarray(values.astype(object).to_numpy(), dtype=object)
-        if pd.api.types.is_bool_dtype(values.dtype):
-            return values.to_numpy(dtype=object)
-        if pd.api.types.is_numeric_dtype(values.dtype):
-            return values.to_numpy(dtype=np.float64, na_value=np.nan)
-        return values.to_numpy(dtype=object)
-    if mod == "polars":
-        if values.dtype.is_numeric():
-            return values.cast(float).to_numpy()
-        return _object_array(values.to_list())
-    if mod == "pyarrow":
-        if _is_arrow_number(values.type):
-            return _arrow_floats(values)
-        return _object_array(values.to_pylist())
-    arr = np.asarray(values)
-    if arr.ndim > 1:
-        raise InputError(f"expected a 1-dimensional column, got shape {arr.shape}")
-    return arr
 
 
 # --- output -----------------------------------------------------------------------------------

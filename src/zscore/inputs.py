@@ -18,8 +18,8 @@ import numpy as np
 
 from . import dates, rules
 from .errors import InputError, ZScoreWarning
-from .frames import Factorized, column_values, table_columns
-from .parse import ArrowText, as_age, as_code, as_float, code_column
+from .frames import Factorized, column_values, table_columns, unmask
+from .parse import ArrowText, as_age, as_code, as_float, code_column, duration_days
 from .resolve import (
     CHILD_ARGS,
     CODE_ARGS,
@@ -77,14 +77,14 @@ def _broadcast(a: Any, n: int) -> Any:
 
 def _duration_days(values: Any) -> np.ndarray | None:
     """Days of a numpy or pandas column of durations (any unit), else None."""
+    values = unmask(values)
     if isinstance(values, np.ndarray) and values.dtype.kind == "m":
-        out = values / np.timedelta64(1, "D")
-        return np.where(np.isnat(values), np.nan, out).astype(np.float64)
+        return duration_days(values)
     if type(values).__module__.split(".")[0] == "pandas":
         import pandas as pd
 
         if pd.api.types.is_timedelta64_dtype(values.dtype):
-            return _duration_days(values.to_numpy(dtype="timedelta64[ns]"))
+            return duration_days(values.to_numpy(dtype="timedelta64[ns]"))
     return None
 
 
@@ -134,11 +134,16 @@ def gather(
     require_measurement: bool = True,
     no_age: str = "warn",
     check: bool = True,
+    resolution: Resolution | None = None,
 ) -> tuple[Inputs, Resolution]:
     """Resolve and read the child's columns.
 
     ``no_age``: what a table without an age (or dates) gets: "warn", "error" (the command line)
-    or "ignore". ``check``: refuse values that look like another unit than the one assumed."""
+    or "ignore". ``check``: refuse values that look like another unit than the one assumed.
+    ``resolution``: the resolution of an earlier batch of the same file (see
+    :meth:`Resolution.rebind`); its decisions are kept and nothing is checked again."""
+    if resolution is not None:
+        return _read(data, resolution.rebind(data), date_numbers, first=False)
     if age_unit is not None and age_unit not in AGE_UNITS:
         raise InputError(f"age_unit={age_unit!r}: choose 'days' or 'months'")
     dates.check_date_format(date_format)
@@ -163,7 +168,27 @@ def gather(
                              "--visit-date), or give --no-age to score weight-for-length/height "
                              "only")
         warnings.warn(message, ZScoreWarning, stacklevel=4)
+    inp, res = _read(data, res, date_numbers, first=True)
+    if require_measurement and not measured:
+        if data is None:
+            raise InputError("no measurement to score: give weight, lenhei (length/height), "
+                             "headc, armc, triskin or subskin")
+        close = nearest(names, [a for m in ("weight", "lenhei") for a in
+                                vocabulary().aliases[m]])
+        hint = f"; nearest: {', '.join(map(repr, close))}" if close else ""
+        raise InputError(f"no measurement to score: no column looks like a weight or a "
+                         f"length/height (name them with --weight COLUMN, --lenhei COLUMN). The "
+                         f"table has {len(names)} columns: {', '.join(map(repr, names[:25]))}"
+                         f"{hint}")
+    if check and data is not None:  # a table's columns; arrays are taken as the caller gives them
+        check_units(inp, res)
+    return inp, res
 
+
+def _read(data: Any, res: Resolution, date_numbers: str, *, first: bool
+          ) -> tuple[Inputs, Resolution]:
+    """The resolved columns' values for the kernel. ``first``: decisions are made here (a name
+    column holding none of its codes is left out); later batches keep them."""
     arrays: dict[str, Any] = {}
     for arg in (*CHILD_ARGS, "birth_date", "visit_date"):
         if arg not in res.found or (arg in ("birth_date", "visit_date")
@@ -191,17 +216,6 @@ def gather(
     for arg, a in arrays.items():
         if arg not in lengths:
             arrays[arg] = _broadcast(a, n)
-    if require_measurement and not measured:
-        if data is None:
-            raise InputError("no measurement to score: give weight, lenhei (length/height), "
-                             "headc, armc, triskin or subskin")
-        close = nearest(names, [a for m in ("weight", "lenhei") for a in
-                                vocabulary().aliases[m]])
-        hint = f"; nearest: {', '.join(map(repr, close))}" if close else ""
-        raise InputError(f"no measurement to score: no column looks like a weight or a "
-                         f"length/height (name them with --weight COLUMN, --lenhei COLUMN). The "
-                         f"table has {len(names)} columns: {', '.join(map(repr, names[:25]))}"
-                         f"{hint}")
 
     def code(arg: str) -> np.ndarray:
         if arg not in arrays:
@@ -211,7 +225,7 @@ def gather(
     age, kernel_unit = _age(res, arrays, n, date_numbers)
     measurements: dict[str, np.ndarray] = {}
     special: dict[str, np.ndarray] = {}
-    for m in measured:
+    for m in (m for m in MEASUREMENT_ARGS if m in res.found):
         x = as_float(arrays[m])
         if m in res.special:
             hit, reason = special_codes(x, res.special[m])
@@ -228,10 +242,9 @@ def gather(
         measurements[m] = x
     inp = Inputs(n=n, sex=code("sex"), age=age, measure=code("measure"), oedema=code("oedema"),
                  measurements=measurements, age_unit=kernel_unit, special=special)
-    for arg in ("measure", "oedema"):
-        _drop_if_no_code(inp, res, arg)
-    if check and data is not None:  # a table's columns; arrays are taken as the caller gives them
-        check_units(inp, res)
+    if first:
+        for arg in ("measure", "oedema"):
+            _drop_if_no_code(inp, res, arg)
     return inp, res
 
 

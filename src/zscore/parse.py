@@ -9,7 +9,9 @@ A value never raises: it is read, or it is invalid for its row.
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, rules
-from .frames import Factorized, arrow_text, column_values
+from .frames import Factorized, arrow_text, column_values, unmask
 
 #: Below this many rows the serial kernel and plain numpy helpers are used: threads would cost
 #: more than they save, and a first small call compiles less (numba's cold start).
@@ -29,51 +31,88 @@ MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "none", "null", "<na>", "nat",
 
 
 # --- normalisation ------------------------------------------------------------------------------
+#: What is trimmed from both ends of text before it is read: white space and NUL characters
+#: (numpy's fixed-width text and Stata's str# pad with NULs, and numpy drops trailing ones).
+_TRIM = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\x00"
+
+
+def trim(text: str) -> str:
+    return text.strip(_TRIM)
+
+
 def _is_missing(v: Any) -> bool:
-    if v is None:
+    if v is None or v is np.ma.masked:
         return True
     if isinstance(v, float | np.floating):
         return math.isnan(v)
     if isinstance(v, str):
-        return v.strip().lower() in MISSING_TEXT
+        return trim(v).lower() in MISSING_TEXT
     return type(v).__name__ in ("NAType", "NaTType")
 
 
+def _is_time(v: Any) -> bool:
+    """A date or a duration: never a measurement or a code (numpy's durations are integers to
+    Python, and True == 1; each is read as what it is, not as a number)."""
+    return isinstance(v, np.timedelta64 | np.datetime64 | datetime.timedelta | datetime.date)
+
+
+def narrow_float(v: Any) -> bool:
+    return isinstance(v, np.float16 | np.float32)
+
+
 def parse_number(v: Any) -> float:
+    """One value as a float: NaN when missing, -inf when it is not a number (text that is not a
+    number, a bool, a date or a duration, a complex number, a list); ±inf beyond the float range.
+    This is the definition: every faster path of :func:`as_float` gives the same float."""
     if type(v) is float:  # the common case first (NaN stays NaN: missing)
         return v
-    if _is_missing(v):
-        return math.nan
-    if isinstance(v, bool | np.bool_):
-        return -math.inf
-    if isinstance(v, int | float | np.integer | np.floating):
-        return float(v)
-    if isinstance(v, bytes | np.bytes_):
-        v = v.decode("utf-8", errors="replace")
     try:
-        return float(str(v).strip())
-    except ValueError:
-        return -math.inf  # not a number: invalid, never an exception
+        if _is_missing(v):
+            return math.nan
+        if isinstance(v, bool | np.bool_) or _is_time(v):
+            return -math.inf
+        if narrow_float(v):  # as a float32 column is read: the decimal that was written
+            return float(_shortest_float64(np.array([v]))[0])
+        if isinstance(v, numbers.Real | decimal.Decimal):  # numpy numbers, Fraction too
+            try:
+                return float(v)
+            except OverflowError:  # an integer or a fraction beyond the float range
+                return math.inf if v > 0 else -math.inf
+        if isinstance(v, bytes | np.bytes_):
+            v = v.decode("utf-8", errors="replace")
+        if not isinstance(v, str):
+            return -math.inf  # a complex number, a list, any other object
+        return float(trim(v))
+    except (ValueError, TypeError, ArithmeticError):
+        return -math.inf  # not a number (Decimal('sNaN'), '1,5', 'abc'): invalid, never raised
 
 
 _ONE_DAY = datetime.timedelta(days=1)
+_NUMPY_DAY = np.timedelta64(1, "D")
+
+
+def duration_days(values: np.ndarray) -> np.ndarray:
+    """Days of a numpy array of durations (any unit; NaT missing). Months and years have no
+    fixed length in days, so such durations are not ages (-inf: invalid)."""
+    if np.datetime_data(values.dtype)[0] in ("Y", "M", "generic"):
+        return np.where(np.isnat(values), np.nan, -np.inf)
+    out = values / _NUMPY_DAY
+    return np.where(np.isnat(values), np.nan, out).astype(np.float64)
 
 
 def parse_age(v: Any, months: bool) -> float:
     """An age: a number in the call's unit, or a duration (visit date minus birth date, as
     pandas, polars and numpy give it), converted to days or months (30.4375 days each)."""
     if isinstance(v, datetime.timedelta):  # pandas Timedelta is one too
-        days = v / _ONE_DAY
+        try:
+            days = v / _ONE_DAY
+        except (ValueError, TypeError, ArithmeticError):
+            return -math.inf
         return days / rules.DAYS_PER_MONTH if months else days
-    if isinstance(v, np.timedelta64):
-        return math.nan if np.isnat(v) else parse_age(_from_numpy_duration(v), months)
+    if isinstance(v, np.timedelta64):  # as a numpy column of durations is read
+        days = float(duration_days(np.array([v]))[0])
+        return days / rules.DAYS_PER_MONTH if months else days
     return parse_number(v)
-
-
-def _from_numpy_duration(v: np.timedelta64) -> datetime.timedelta:
-    """A numpy duration as datetime.timedelta, to the microsecond (numpy's own conversion
-    gives an int for nanosecond units)."""
-    return datetime.timedelta(microseconds=int(v / np.timedelta64(1, "us")))
 
 
 def as_age(values: np.ndarray | Factorized, months: bool) -> np.ndarray:
@@ -105,12 +144,14 @@ def _shortest_float64(values: np.ndarray) -> np.ndarray:
 
 
 def _parse_uniques(uniques: list) -> np.ndarray:
-    try:  # the common case, every distinct value a well-formed number: one numpy conversion
-        text = np.array(uniques, dtype=str)
-        if not any(isinstance(u, bool | np.bool_) for u in uniques):
-            return text.astype(np.float64)
-    except (ValueError, TypeError):
-        pass
+    """parse_number of each distinct value. When every one is text, numpy reads them all at
+    once (its reading of text is Python's float(), after dropping trailing NULs, so it agrees
+    with parse_number wherever it succeeds); anything else is read value by value."""
+    if all(type(u) is str for u in uniques):
+        try:
+            return np.array(uniques, dtype=str).astype(np.float64)
+        except (ValueError, TypeError):
+            pass
     return np.array([parse_number(u) for u in uniques], dtype=np.float64)
 
 
@@ -127,17 +168,21 @@ def as_float(values: np.ndarray | Factorized) -> np.ndarray:
 
 
 def code_text(v: Any) -> str | None:
-    """The text WHO compares codes as (str, trimmed, lower case); None when missing."""
+    """The text WHO compares codes as (str, trimmed, lower case); None when missing. A value
+    that cannot be text (a dict, an integer too long to print) gives a key no code has."""
     if isinstance(v, bytes | np.bytes_):
         v = v.decode("utf-8", errors="replace")
     if type(v) is str:
-        key = v.strip().lower()
+        key = trim(v).lower()
         return None if key in MISSING_TEXT else key
-    if _is_missing(v):
-        return None
-    if isinstance(v, float | np.floating) and float(v).is_integer():
-        v = int(v)
-    return str(v).strip().lower()
+    try:
+        if _is_missing(v):
+            return None
+        if isinstance(v, float | np.floating) and float(v).is_integer():
+            v = int(v)
+        return trim(str(v)).lower()
+    except (ValueError, TypeError, ArithmeticError):
+        return "\x00invalid"
 
 
 #: Code points with a precomputed code table (text codes beyond them are looked up one by one).
@@ -245,6 +290,7 @@ def code_column(values: Any) -> np.ndarray | Factorized | ArrowText:
     """A sex, measure or oedema column as :func:`as_code` takes it: large one-character numpy
     text and Arrow-held text as they are (read in parallel), anything else through
     column_values."""
+    values = unmask(values)
     if _one_char_text(values):
         return values
     text = _arrow_text(values)

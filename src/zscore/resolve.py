@@ -22,6 +22,7 @@ Codes (sex, measure, oedema) are WHO's plus the aliases (``L``/``P``, ``laki-lak
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -384,6 +385,8 @@ class Found:
     how: str  # "named" | "preset" | "alias" | "array"
     unit: str | None = None
     unit_from: str = ""  # "argument" | "preset" | "name" | "default" | "dates"
+    #: a date held as day, month and year columns: their names
+    parts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -407,6 +410,21 @@ class Resolution:
     def column(self, arg: str) -> Any:
         f = self.found.get(arg)
         return None if f is None else f.values
+
+    def rebind(self, data: Any) -> Resolution:
+        """The same resolution for another table with the same columns (the next batch of a
+        file read in batches): every decision (columns, units, codes, date order) is kept."""
+        names, getter, n = table_columns(data)
+        found = {}
+        for arg, f in self.found.items():
+            if f.column is None:
+                raise InputError(f"{arg}: values given as an array cannot be read in batches")
+            if f.parts:
+                values = DateColumns(*map(getter, f.parts), f.values.impute_day)
+            else:
+                values = getter(f.column)
+            found[arg] = dataclasses.replace(f, values=values)
+        return dataclasses.replace(self, n=n, found=found, absent=dict(self.absent))
 
     def unit(self, arg: str) -> str:
         f = self.found.get(arg)
@@ -594,7 +612,8 @@ def resolve(
                     cols.append(hits[0] if hits else None)
                 if all(cols):
                     found[arg] = Found(arg, "/".join(cols), DateColumns(
-                        *(getter(c) for c in cols), spec.impute_day), "preset")
+                        *(getter(c) for c in cols), spec.impute_day), "preset",
+                        parts=tuple(cols))
                     taken.update(dict.fromkeys(cols, arg))
 
         alias_args = [a for a in wanted if a not in found and a not in DESIGN_ARGS]
