@@ -24,7 +24,7 @@ Rows arrive coded by :mod:`zscore.prevalence`:
 * ``z0``..``z3`` float64: the z-scores of the four indicators (read only where the class is 0-6);
 * ``codes`` int[K, n]: each row's level in each grouping (-1: none); group ``g`` of grouping
   ``k`` is ``offsets[k] + code``; group 0 is "All" and holds every row;
-* ``w`` float64 sampling weights (>= 0).
+* ``w`` float64 sampling weights (>= 0, finite); any size: see "weights of any size" below.
 """
 
 from __future__ import annotations
@@ -138,13 +138,15 @@ def _code_rows(start, stop, z0, z1, z2, z3, f0, f1, f2, f3, oedema, low, high, b
 
 # --- pass 1: sums per (stratum, group) ------------------------------------------------------------
 @njit(cache=True, nogil=True)
-def _pass1_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2, z3, acc):
+def _pass1_rows(rows, start, stop, w, wscale, stratum, codes, offsets, bins, z0, z1, z2, z3,
+                acc):
     K = codes.shape[0]
+    scaled = wscale.size > 0
     for idx in range(start, stop):
         i = rows[idx] if rows.size else idx
         h = stratum[i] if stratum.size else 0
-        wi = w[i]
-        w2 = wi * wi
+        w0 = w[i]
+        w20 = w0 * w0
         for kk in range(K + 1):
             if kk == 0:
                 g = 0
@@ -153,8 +155,14 @@ def _pass1_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2,
                 if c < 0:
                     continue
                 g = offsets[kk - 1] + c
+            if scaled:  # the group's weights times its power of two (exact)
+                wi = w0 * wscale[g]
+                w2 = wi * wi
+            else:
+                wi = w0
+                w2 = w20
             acc[h, g, C_ROWS] += 1.0
-            if wi > 0.0:
+            if w0 > 0.0:  # the weight given: a rescaled one may round to 0
                 acc[h, g, C_POS] += 1.0
             for j in range(NIND):
                 b = bins[j, i]
@@ -188,12 +196,14 @@ def _pass1_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2,
 
 # --- pass 2: deviations from the group means ------------------------------------------------------
 @njit(cache=True, nogil=True)
-def _pass2_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2, z3, mean, acc):
+def _pass2_rows(rows, start, stop, w, wscale, stratum, codes, offsets, bins, z0, z1, z2, z3, mean,
+                acc):
     K = codes.shape[0]
+    scaled = wscale.size > 0
     for idx in range(start, stop):
         i = rows[idx] if rows.size else idx
         h = stratum[i] if stratum.size else 0
-        wi = w[i]
+        w0 = w[i]
         for j in range(NIND):
             b = bins[j, i]
             if b < 0 or b == OEDEMA_BIN:
@@ -214,6 +224,7 @@ def _pass2_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2,
                     if c < 0:
                         continue
                     g = offsets[kk - 1] + c
+                wi = w0 * wscale[g] if scaled else w0
                 d = zv - mean[g, j]
                 wd = wi * d
                 acc[h, g, j, 0] += wd
@@ -223,12 +234,13 @@ def _pass2_rows(rows, start, stop, w, stratum, codes, offsets, bins, z0, z1, z2,
 
 # --- clustered designs: PSU totals, centred within strata -----------------------------------------
 @njit(cache=True, nogil=True)
-def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes, offsets,
-                    bins, z0, z1, z2, z3, ratio, total, var, devsq):
+def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, wscale, codes,
+                    offsets, bins, z0, z1, z2, z3, ratio, total, var, devsq):
     """Add the variance contributions of the strata of PSUs first_psu..last_psu-1 to ``var``,
     and sum w (z - mean)^2 of their rows per group and indicator to ``devsq``."""
     ngroups = ratio.shape[0]
     K = codes.shape[0]
+    scaled = wscale.size > 0
     buf = np.zeros((ngroups, PSU_CH))  # the PSU's sums, per group
     in_psu = np.zeros(ngroups, dtype=np.bool_)
     psu_groups = np.empty(ngroups, dtype=np.int64)
@@ -250,7 +262,7 @@ def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes
             npg = 0
             for idx in range(psu_start[psu], psu_start[psu + 1]):
                 i = order[idx]
-                wi = w[i]
+                w0 = w[i]
                 for kk in range(K + 1):
                     if kk == 0:
                         g = 0
@@ -259,6 +271,7 @@ def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, codes
                         if c < 0:
                             continue
                         g = offsets[kk - 1] + c
+                    wi = w0 * wscale[g] if scaled else w0
                     if not in_psu[g]:
                         in_psu[g] = True
                         psu_groups[npg] = g
@@ -387,6 +400,118 @@ def code_presence(codes, ncodes, rows, m, w):
     return first, count, positive
 
 
+# --- weights of any size -------------------------------------------------------------------------
+# Every estimate is a ratio within a group, and so is its linearised score: multiplying the
+# weights of a group by a constant changes no estimate, SE or CI, only the weighted n. The sums
+# hold w, w^2 and w^2 (z - mean)^2, which overflow from weights of about 1e154 and lose their
+# digits (subnormal numbers, then 0) below about 1e-154. So when a positive weight of the rows
+# used lies outside WEIGHT_LOW..WEIGHT_HIGH, each group's weights are multiplied, in the kernels,
+# by the power of two that brings the group's largest weight into [0.5, 1) (scales_of): exact,
+# since only the exponent changes, so every figure is the one float64 would give for the weights
+# as given if its exponent had no limit (a weight below 2^-1074 times its group's largest, whose
+# share of any sum is below float64's precision anyway, becomes 0 in the sums; it still counts
+# as a weight > 0 for the degrees of freedom and svyvar's n). The weighted n is divided back
+# (inf when the sum of the weights is beyond float64). Inside the band the weights are used as
+# they are: the same code and bits as without rescaling.
+
+#: Positive weights from WEIGHT_LOW to WEIGHT_HIGH go into the sums unchanged: squared (1e200 at
+#: most) and summed over a billion rows (1e209), or squared with a small deviation (1e-200 times
+#: 1e-10), they stay far inside float64's normal range (2.2e-308 to 1.8e308).
+WEIGHT_LOW = 1e-100
+WEIGHT_HIGH = 1e100
+#: A largest weight more than this many times the smallest positive one is reported: real
+#: survey weights span a few orders of magnitude (trimmed weights rarely more than 1e4), so a
+#: trillion-fold span is a column that holds something else, mixed units, or tiny placeholders
+#: meant as 0. The estimates are still right: such rows hardly count in the weighted sums.
+WEIGHT_SPAN = 1e12
+
+
+@njit(cache=True)
+def _weight_range(w, rows, m):
+    low = math.inf
+    high = 0.0
+    for idx in range(m):
+        i = rows[idx] if rows.size else idx
+        wi = w[i]
+        if wi > 0.0:  # NaN fails too
+            if wi < low:
+                low = wi
+            if wi > high:
+                high = wi
+    return low, high
+
+
+def weight_range(w: np.ndarray, rows: np.ndarray, m: int) -> tuple[float, float]:
+    """The smallest positive and the largest weight of the m rows used (``rows``, or rows
+    0..m-1 when ``rows`` is empty); NaN weights are skipped; (inf, 0) when none is positive."""
+    low, high = _weight_range(w, rows, m)
+    return float(low), float(high)
+
+
+def needs_rescaling(low: float, high: float) -> bool:
+    """Whether weights from ``low`` to ``high`` (:func:`weight_range`) go into the sums
+    rescaled (:func:`group_scales`)."""
+    return high > 0.0 and (low < WEIGHT_LOW or high > WEIGHT_HIGH)
+
+
+def weight_note(low: float, high: float, used: str) -> str | None:
+    """The warning for weights from ``low`` to ``high`` (:func:`weight_range`) outside
+    WEIGHT_LOW..WEIGHT_HIGH or spanning more than WEIGHT_SPAN, worded for the user (``used``:
+    the figures computed from them), or None."""
+    if not high > 0.0:
+        return None
+    notes = []
+    if needs_rescaling(low, high):
+        notes.append(f"outside {WEIGHT_LOW:g} to {WEIGHT_HIGH:g} their squares would overflow "
+                     f"or underflow, so {used} were computed on the weights rescaled by a power "
+                     "of two, which changes none of them")
+    if high > WEIGHT_SPAN * low:
+        notes.append(f"the largest is more than {WEIGHT_SPAN:g} times the smallest nonzero one, "
+                     "so the rows with the smallest weights count for almost nothing in the "
+                     "weighted figures")
+    if not notes:
+        return None
+    span = f"of {low:.3g}" if low == high else f"from {low:.3g} to {high:.3g}"
+    return f"sampling weights {span}: {'; '.join(notes)}. Is the weights column the right one?"
+
+
+@njit(cache=True)
+def _group_max(w, rows, m, codes, offsets, ngroups):
+    K = codes.shape[0]
+    top = np.zeros(ngroups)
+    for idx in range(m):
+        i = rows[idx] if rows.size else idx
+        wi = w[i]
+        if not wi > 0.0:
+            continue
+        for kk in range(K + 1):
+            if kk == 0:
+                g = 0
+            else:
+                c = codes[kk - 1, i]
+                if c < 0:
+                    continue
+                g = offsets[kk - 1] + c
+            if wi > top[g]:
+                top[g] = wi
+    return top
+
+
+def scales_of(largest: np.ndarray) -> np.ndarray:
+    """Per group, the power of two that brings the group's largest weight into [0.5, 1)
+    (float64; 1 for a group without a positive weight). The exponent is kept within -1022..1023,
+    where the power is a normal float64 and multiplying by it is exact: a group whose weights
+    are all below 2^-1023 (subnormal) gets its largest to at least 2^-51, inside the band."""
+    _, e = np.frexp(largest)
+    return np.ldexp(1.0, np.where(largest > 0, np.clip(-e, -1022, 1023), 0))
+
+
+def group_scales(w: np.ndarray, rows: np.ndarray, m: int, codes: np.ndarray,
+                 offsets: np.ndarray, ngroups: int) -> np.ndarray:
+    """:func:`scales_of` the largest weight of each group over the rows used."""
+    return scales_of(_group_max(w, rows, m, codes, offsets, ngroups))
+
+
 # --- running kernels on several threads -------------------------------------------------------
 #: Below this many rows a kernel runs in the calling thread.
 SMALL = 50_000
@@ -424,26 +549,29 @@ def code_rows(z, flagged, oedema, low, high, bins) -> None:
           for a, b in _ranges(bins.shape[1])])
 
 
-def pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z) -> np.ndarray:
+def pass1(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z) -> np.ndarray:
     """Sums per (stratum, group, channel) over ``m`` rows (``rows[:m]``, or rows 0..m-1 when
-    ``rows`` is empty); ``stratum`` empty means one stratum."""
+    ``rows`` is empty); ``stratum`` empty means one stratum. ``wscale`` (float64[ngroups], or empty
+    for none): each group's weights are ``w * wscale[g]``, a power of two
+    (:func:`group_scales`)."""
     ranges = _ranges(m) if nstrata * ngroups <= 100_000 else [(0, m)]
     part = np.zeros((len(ranges), nstrata, ngroups, NCH))
-    _run([(_pass1_rows, rows, a, b, w, stratum, codes, offsets, bins, *z, part[k])
+    _run([(_pass1_rows, rows, a, b, w, wscale, stratum, codes, offsets, bins, *z, part[k])
           for k, (a, b) in enumerate(ranges)])
     return part.sum(axis=0)
 
 
-def pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z, mean) -> np.ndarray:
+def pass2(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z,
+          mean) -> np.ndarray:
     """Per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2 with d = z - mean."""
     ranges = _ranges(m) if nstrata * ngroups <= 100_000 else [(0, m)]
     part = np.zeros((len(ranges), nstrata, ngroups, NIND, DEV_CH))
-    _run([(_pass2_rows, rows, a, b, w, stratum, codes, offsets, bins, *z, mean, part[k])
+    _run([(_pass2_rows, rows, a, b, w, wscale, stratum, codes, offsets, bins, *z, mean, part[k])
           for k, (a, b) in enumerate(ranges)])
     return part.sum(axis=0)
 
 
-def cluster_variance(order, psu_start, psu_stratum, w, codes, offsets, bins, z, ratio,
+def cluster_variance(order, psu_start, psu_stratum, w, wscale, codes, offsets, bins, z, ratio,
                      total) -> tuple[np.ndarray, np.ndarray]:
     """var[g, v] of every estimate for a clustered design, and sum w (z - mean)^2 [g, j].
     Rows ``order`` are sorted by PSU, PSU ``p`` holds ``order[psu_start[p]:psu_start[p + 1]]``
@@ -452,8 +580,9 @@ def cluster_variance(order, psu_start, psu_stratum, w, codes, offsets, bins, z, 
     ngroups = ratio.shape[0]
     part = np.zeros((len(items) - 1, ngroups, NVAR))
     dev = np.zeros((len(items) - 1, ngroups, NIND))
-    _run([(_cluster_strata, items[k], items[k + 1], order, psu_start, psu_stratum, w, codes,
-           offsets, bins, *z, ratio, total, part[k], dev[k]) for k in range(len(items) - 1)])
+    _run([(_cluster_strata, items[k], items[k + 1], order, psu_start, psu_stratum, w, wscale,
+           codes, offsets, bins, *z, ratio, total, part[k], dev[k])
+          for k in range(len(items) - 1)])
     return part.sum(axis=0), dev.sum(axis=0)
 
 
@@ -514,11 +643,16 @@ def _cut_matrix() -> np.ndarray:
 
 
 def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes: np.ndarray,
-             offsets: np.ndarray, ngroups: int) -> Estimates:
-    """Every WHO estimate for every group (see the module docstring for the inputs)."""
+             offsets: np.ndarray, ngroups: int, rescale: bool | None = None) -> Estimates:
+    """Every WHO estimate for every group (see the module docstring for the inputs).
+    ``rescale``: whether the weights go into the sums rescaled per group (None: when
+    :func:`needs_rescaling` says so)."""
     w = design.weights
     m = design.nrows
     rows = design.rows
+    if rescale is None:
+        rescale = needs_rescaling(*weight_range(w, rows, m))
+    wscale = group_scales(w, rows, m, codes, offsets, ngroups) if rescale else np.empty(0)
     row_psus = design.psu.size == 0
     if row_psus and design.nstrata * ngroups * NCH * 8 > MAX_STRATUM_SUMS:
         design = _rows_as_psus(design)  # too many (stratum, group) sums: the clustered pass
@@ -526,7 +660,7 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
     # pass 1 per stratum only where every row is its own PSU (closed form per stratum)
     stratum = design.stratum if row_psus else np.empty(0, dtype=np.int64)
     nstrata = design.nstrata if row_psus else 1
-    acc = pass1(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z)
+    acc = pass1(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z)
     tot = acc.sum(axis=0)  # [G, NCH]
     cut = _cut_matrix()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -552,15 +686,19 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
         total[:, V_COMBINED: V_COMBINED + 2] = comb_all[:, None]
     if row_psus:
         mean_for_kernel = np.where(np.isfinite(zmean), zmean, 0.0)
-        dev = pass2(rows, m, w, stratum, nstrata, codes, offsets, ngroups, bins, z,
+        dev = pass2(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z,
                     mean_for_kernel)
         var = _row_psu_variance(design, acc, dev, ratio, total, ngroups)
         devsq = dev.sum(axis=0)[:, :, 1]
     else:
         order, start = order_by_code(design.psu, design.npsu, rows, m)
-        var, devsq = cluster_variance(order, start, design.psu_stratum, w, codes, offsets, bins,
-                                      z, ratio, total)
-    return _finish(design, tot, devsq, ratio, total, var, ngroups)
+        var, devsq = cluster_variance(order, start, design.psu_stratum, w, wscale, codes, offsets,
+                                      bins, z, ratio, total)
+    est = _finish(design, tot, devsq, ratio, total, var, ngroups)
+    if wscale.size:  # the weighted n back on the scale of the weights (inf beyond float64's)
+        with np.errstate(over="ignore"):
+            est.pop[...] = est.pop / wscale[:, None]
+    return est
 
 
 #: Bytes of per-(stratum, group) sums above which a design whose rows are its PSUs goes through

@@ -276,10 +276,6 @@ def _keep_rows(ch: _Children, std: str, auto: bool, cluster: Any, strata: Any) -
     return keep
 
 
-#: Weights above this are rescaled before estimation (see prevalence()).
-_WEIGHT_RESCALE = 1e100
-
-
 def _weights(table: _Table, weights: Any, scale: float = 1.0) -> np.ndarray | None:
     col = table.column("weights", weights)
     if col is None:
@@ -298,6 +294,16 @@ def _weights(table: _Table, weights: Any, scale: float = 1.0) -> np.ndarray | No
                       ZScoreWarning, stacklevel=3)
         w = np.where(missing, 0.0, w)
     return w
+
+
+def _check_weight_range(design: _survey.Design) -> bool:
+    """Warn about absurd weights in the rows used (see zscore._survey, "weights of any size");
+    whether the estimators rescale them."""
+    low, high = _survey.weight_range(design.weights, design.rows, design.nrows)
+    note = _survey.weight_note(low, high, "the estimates, SEs and CIs")
+    if note:
+        warnings.warn(note, ZScoreWarning, stacklevel=3)
+    return _survey.needs_rescaling(low, high)
 
 
 def _design_codes(table: _Table, arg: str, value: Any) -> np.ndarray | None:
@@ -793,19 +799,13 @@ def prevalence(
         design_lines.append(f"{arg:8s} <- {source}"
                             + (f" (preset {p.name}{scale})" if f.how == "preset" else ""))
     w = _weights(table, design["weights"], weight_scale)
-    # squared weights enter the variances: weights near the double's range would overflow them,
-    # so very large weights are divided by their largest (a constant scale changes no estimate)
-    # and the weighted n multiplied back
-    scale = 1.0
-    if w is not None and w.size and float(w.max()) > _WEIGHT_RESCALE:
-        scale = float(w.max())
-        w = w / scale
     cluster_codes = _design_codes(table, "cluster", design["cluster"])
     strata_codes = _design_codes(table, "strata", design["strata"])
     by_names = [column_name(data, "by", name) for name in _by_names(by)]
     ch, std, res = _children(table, given, options, standard, precision)
     keep = _keep_rows(ch, std, standard == "auto", cluster_codes, strata_codes)
     design = _design(w, cluster_codes, strata_codes, keep)
+    rescale = w is not None and _check_weight_range(design)
     groups = _groupings(table, ch, std, by_names, _Rows(design.rows, design.nrows),
                         design.method)
     groupings = groups.groupings
@@ -814,11 +814,14 @@ def prevalence(
     ngroups = 1 + sum(len(g.levels) for g in groupings)
     offsets = np.cumsum([1] + [len(g.levels) for g in groupings])[:-1].astype(np.int64)
     codes = groups.matrix[: len(groupings)]
-    est = _survey.estimate(design, bins, z, codes, offsets, ngroups)
-    if scale != 1.0:
-        est.pop[...] *= scale  # in place: Estimates is frozen, its arrays are not
+    est = _survey.estimate(design, bins, z, codes, offsets, ngroups, rescale=rescale)
     if std == "2007":
         _blank_weight_for_age(est, groupings)
+    if rescale and np.isinf(est.pop).any():
+        warnings.warn("in some groups the sum of the sampling weights is beyond float64's "
+                      "largest number (1.8e308): their n (weighted) is given as inf (every other "
+                      "figure is computed on rescaled weights and is unaffected)", ZScoreWarning,
+                      stacklevel=2)
     table_out = (_who_table if layout == "who" else _tidy_table)(est, std, groupings)
     table_out.attrs.update(method=design.method, standard=std,
                            df=design.df_prevalence, lonely_strata=design.lonely_strata,

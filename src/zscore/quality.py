@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import importlib
 import math
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from . import dates, rules
-from .errors import InputError
+from . import _survey, dates, rules
+from .errors import InputError, ZScoreWarning
 from .frames import Factorized, column_values, table_columns
 from .inputs import gather
 from .resolve import column_of, resolve
@@ -801,8 +802,30 @@ def _weighted_note(d: _Data) -> str:
 
 
 def _kish(s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
-    """Kish's effective sample size (sum w)^2 / sum w^2."""
+    """Kish's effective sample size (sum w)^2 / sum w^2 (of the group's rescaled weights,
+    :func:`_rescale_weights`, when the weights are absurd: the ratio does not change)."""
     return _divide(s1 * s1, s2)
+
+
+def _check_weight_range(w: np.ndarray) -> bool:
+    """Warn about absurd weights (NaN: not used); whether they are rescaled per group."""
+    low, high = _survey.weight_range(w, np.empty(0, dtype=np.int64), w.size)
+    note = _survey.weight_note(low, high, "the weighted checks")
+    if note:
+        warnings.warn(note, ZScoreWarning, stacklevel=3)
+    return _survey.needs_rescaling(low, high)
+
+
+def _rescale_weights(w: np.ndarray, groups: _Groups) -> np.ndarray:
+    """The weights of each group times the power of two that brings the group's largest into
+    [0.5, 1): exact, and no weighted check changes (every one is a ratio within its group),
+    but their squares stay inside float64's range (see zscore._survey, "weights of any
+    size")."""
+    ok = (groups.codes >= 0) & (w > 0)  # NaN fails too
+    largest = np.zeros(groups.size)
+    np.maximum.at(largest, groups.codes[ok], w[ok])
+    scale = np.append(_survey.scales_of(largest), 1.0)  # the last: code -1, no group
+    return w * scale[groups.codes]
 
 
 def _sex_ratio(d: _Data, t: _Sums, r: _Rows, expected_ratio: float) -> None:
@@ -991,12 +1014,14 @@ def quality(
     options = dict(age_unit=age_unit, units=units, date_format=date_format, preset=preset,
                    value_labels=value_labels)
     d = _gather(data, given, options, standard, birth_date, weights)
+    rescale = d.weights is not None and _check_weight_range(d.weights)
     combos = _combos(d)
     out = []
     groupings = _groupings(data, by, d.n)
     for groups in groupings:
         r = _Rows(groups)
-        t = _sums(d, combos, groups.codes, groups.size)
+        dg = replace(d, weights=_rescale_weights(d.weights, groups)) if rescale else d
+        t = _sums(dg, combos, groups.codes, groups.size)
         _missing(d, combos, t, r, groupings)
         _zscores(combos, t, r)
         _digits(t, r, details)
