@@ -10,6 +10,11 @@ Inputs arrive already normalised by :mod:`zscore.classify` (codes from :mod:`zsc
 
 A measurement the caller did not supply is passed as an array of length 0 and its indicators
 are switched off through ``slot`` (-1). Every rule is documented in docs/methods.md.
+
+Each parallel kernel is called through a plain function of its public name (score_parallel,
+nullable_to_float32, codes_from_points, codes_from_numbers, codes_from_utf8) that runs it
+through :func:`zscore._threads.call`: serialised under numba's workqueue threading layer, and
+replaced by its serial twin in a process forked after GNU OpenMP started (docs/threads.md).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import math
 
 import numpy as np
 from numba import njit, prange
+
+from . import _threads
 
 # Reason codes (must equal zscore.rules.REASONS order; tests check it).
 R_OK = 0
@@ -433,7 +440,6 @@ def score_rows(
             out_cat[cat_col[c], i] = code
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
 def score_parallel(
     sex, age, age_is_months, weight, lenhei, measure, oedema, other,
     day_tables, lenhei_tables, month_tables, mode,
@@ -441,7 +447,8 @@ def score_parallel(
     cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
     out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
 ):
-    """Compute every active indicator for every row, in parallel blocks of rows.
+    """Compute every active indicator for every row, in parallel blocks of rows (on one thread
+    where numba's threads cannot run: see zscore._threads).
 
     other: float64[4, n] (headc, armc, triskin, subskin) or [4, 0]; day_tables: float64[7, 2,
     1827, 3]; lenhei_tables: float64[2 (length, height), 2, 651, 3]; month_tables: float64[3
@@ -455,6 +462,31 @@ def score_parallel(
     cm, WFL low, WFL high, WFH low, WFH high, 2007 first month, 2007 last month, 2007 last month of
     weight-for-age). out_std: 0 where the row used the 2006 standards, 1 the 2007 reference.
     """
+    _threads.call(
+        _score_blocks, _score_all,
+        sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+        day_tables, lenhei_tables, month_tables, mode,
+        slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
+        cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
+        who_round,
+        out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+    )
+
+
+def _score_all(sex, *args):
+    """score_parallel on one thread."""
+    score_rows(0, sex.shape[0], sex, *args)
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _score_blocks(
+    sex, age, age_is_months, weight, lenhei, measure, oedema, other,
+    day_tables, lenhei_tables, month_tables, mode,
+    slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
+    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+):
+    """score_parallel's parallel kernel: score_rows on blocks of BLOCK rows."""
     n = sex.shape[0]
     nblocks = (n + BLOCK - 1) // BLOCK
     for b in prange(nblocks):
@@ -514,49 +546,80 @@ def factorize_int64(keys, capacity, skip_zero=False):
     return codes, uniques[:nunique], True
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def nullable_to_float32(values):
-    """int8 codes with -1 for missing -> float32 with NaN (the numpy form of WHO's flags)."""
-    out = np.empty(values.shape[0], dtype=np.float32)
-    for i in prange(values.shape[0]):
+# --- column conversions: a rows kernel, a parallel one over blocks and a serial one, picked by a
+# wrapper of the public name (zscore._threads.call) ----------------------------------------------
+@njit(cache=True, error_model="numpy")
+def _nullable_rows(values, out, start, stop):
+    for i in range(start, stop):
         v = values[i]
         out[i] = np.float32(np.nan) if v < 0 else np.float32(v)
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _nullable_parallel(values):
+    n = values.shape[0]
+    out = np.empty(n, dtype=np.float32)
+    for b in prange((n + BLOCK - 1) // BLOCK):
+        _nullable_rows(values, out, b * BLOCK, min(n, (b + 1) * BLOCK))
     return out
+
+
+@njit(cache=True, error_model="numpy")
+def _nullable_serial(values):
+    out = np.empty(values.shape[0], dtype=np.float32)
+    _nullable_rows(values, out, 0, values.shape[0])
+    return out
+
+
+def nullable_to_float32(values):
+    """int8 codes with -1 for missing -> float32 with NaN (the numpy form of WHO's flags)."""
+    return _threads.call(_nullable_parallel, _nullable_serial, values)
 
 
 #: Code returned by codes_from_points for a character beyond its table (the caller maps it).
 UNMAPPED = -128
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def codes_from_points(points, table):
-    """int8 code of each one-character text (its code point; 0 for ""), table[point], or
-    UNMAPPED for a point beyond the table. Returns (codes, number of UNMAPPED)."""
-    n = points.shape[0]
+@njit(cache=True, error_model="numpy")
+def _points_rows(points, table, out, start, stop):
     size = table.shape[0]
+    count = 0
+    for i in range(start, stop):
+        p = np.int64(points[i])
+        if p < size:
+            out[i] = table[p]
+        else:
+            out[i] = UNMAPPED
+            count += 1
+    return count
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _points_parallel(points, table):
+    n = points.shape[0]
     out = np.empty(n, dtype=np.int8)
     nblocks = (n + BLOCK - 1) // BLOCK
     unmapped = np.zeros(nblocks, dtype=np.int64)
     for b in prange(nblocks):
-        count = 0
-        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            p = np.int64(points[i])
-            if p < size:
-                out[i] = table[p]
-            else:
-                out[i] = UNMAPPED
-                count += 1
-        unmapped[b] = count
+        unmapped[b] = _points_rows(points, table, out, b * BLOCK, min(n, (b + 1) * BLOCK))
     return out, unmapped.sum()
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def codes_from_numbers(values, numbers, codes, missing, invalid):
-    """int8 code of each number: codes[j] where it equals numbers[j], missing for NaN,
-    invalid otherwise."""
-    n = values.shape[0]
-    out = np.empty(n, dtype=np.int8)
-    for i in prange(n):
+@njit(cache=True, error_model="numpy")
+def _points_serial(points, table):
+    out = np.empty(points.shape[0], dtype=np.int8)
+    return out, np.int64(_points_rows(points, table, out, 0, points.shape[0]))
+
+
+def codes_from_points(points, table):
+    """int8 code of each one-character text (its code point; 0 for ""), table[point], or
+    UNMAPPED for a point beyond the table. Returns (codes, number of UNMAPPED)."""
+    return _threads.call(_points_parallel, _points_serial, points, table)
+
+
+@njit(cache=True, error_model="numpy")
+def _numbers_rows(values, numbers, codes, missing, invalid, out, start, stop):
+    for i in range(start, stop):
         v = np.float64(values[i])
         c = invalid
         if v != v:
@@ -566,34 +629,74 @@ def codes_from_numbers(values, numbers, codes, missing, invalid):
                 if v == numbers[j]:
                     c = codes[j]
         out[i] = c
-    return out
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
+def _numbers_parallel(values, numbers, codes, missing, invalid):
+    n = values.shape[0]
+    out = np.empty(n, dtype=np.int8)
+    for b in prange((n + BLOCK - 1) // BLOCK):
+        _numbers_rows(values, numbers, codes, missing, invalid, out, b * BLOCK,
+                      min(n, (b + 1) * BLOCK))
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def _numbers_serial(values, numbers, codes, missing, invalid):
+    out = np.empty(values.shape[0], dtype=np.int8)
+    _numbers_rows(values, numbers, codes, missing, invalid, out, 0, values.shape[0])
+    return out
+
+
+def codes_from_numbers(values, numbers, codes, missing, invalid):
+    """int8 code of each number: codes[j] where it equals numbers[j], missing for NaN,
+    invalid otherwise."""
+    return _threads.call(_numbers_parallel, _numbers_serial, values, numbers, codes, missing,
+                         invalid)
+
+
+@njit(cache=True, error_model="numpy")
+def _utf8_rows(offsets, data, validity, first, table, null_code, out, start, stop):
+    has_validity = validity.shape[0] > 0
+    count = 0
+    for i in range(start, stop):
+        j = first + i
+        if has_validity and ((validity[j >> 3] >> (j & 7)) & 1) == 0:
+            out[i] = null_code
+            continue
+        a = offsets[j]
+        size = offsets[j + 1] - a
+        if size == 0:
+            out[i] = table[0]
+        elif size == 1 and data[a] > 0 and data[a] < table.shape[0]:
+            out[i] = table[data[a]]
+        else:
+            out[i] = UNMAPPED
+            count += 1
+    return count
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _utf8_parallel(offsets, data, validity, first, n, table, null_code):
+    out = np.empty(n, dtype=np.int8)
+    nblocks = (n + BLOCK - 1) // BLOCK
+    unmapped = np.zeros(nblocks, dtype=np.int64)
+    for b in prange(nblocks):
+        unmapped[b] = _utf8_rows(offsets, data, validity, first, table, null_code, out,
+                                 b * BLOCK, min(n, (b + 1) * BLOCK))
+    return out, unmapped.sum()
+
+
+@njit(cache=True, error_model="numpy")
+def _utf8_serial(offsets, data, validity, first, n, table, null_code):
+    out = np.empty(n, dtype=np.int8)
+    return out, np.int64(_utf8_rows(offsets, data, validity, first, table, null_code, out, 0, n))
+
+
 def codes_from_utf8(offsets, data, validity, first, n, table, null_code):
     """int8 codes of n strings of an Arrow string array from row ``first`` (its offsets, UTF-8
     bytes and validity bitmap, empty when there are no nulls): "" and one ASCII character
     through table (indexed by the character; "" at 0), null as null_code, anything else
     UNMAPPED for the caller. Returns (codes, number of UNMAPPED)."""
-    out = np.empty(n, dtype=np.int8)
-    has_validity = validity.shape[0] > 0
-    nblocks = (n + BLOCK - 1) // BLOCK
-    unmapped = np.zeros(nblocks, dtype=np.int64)
-    for b in prange(nblocks):
-        count = 0
-        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            j = first + i
-            if has_validity and ((validity[j >> 3] >> (j & 7)) & 1) == 0:
-                out[i] = null_code
-                continue
-            a = offsets[j]
-            size = offsets[j + 1] - a
-            if size == 0:
-                out[i] = table[0]
-            elif size == 1 and data[a] > 0 and data[a] < table.shape[0]:
-                out[i] = table[data[a]]
-            else:
-                out[i] = UNMAPPED
-                count += 1
-        unmapped[b] = count
-    return out, unmapped.sum()
+    return _threads.call(_utf8_parallel, _utf8_serial, offsets, data, validity, first, n, table,
+                         null_code)

@@ -15,6 +15,8 @@ import math
 import numpy as np
 from numba import get_num_threads, njit, prange
 
+from . import _threads
+
 # --- the columns of tally()'s output -------------------------------------------------------------
 TOTAL = 0
 #: rows missing or unusable: sex, age, weight, lenhei, measure, birth date
@@ -143,6 +145,12 @@ def _tally_parallel(bounds, out, wout, codes, sex, age, standard, weight, lenhei
                     lenhei, measure, birth_month, birth_day, weights)
 
 
+def _tally_serial(bounds, out, wout, *args):
+    """_tally_parallel on one thread (see zscore._threads)."""
+    for p in range(bounds.shape[0] - 1):
+        _tally_rows(bounds[p], bounds[p + 1], out[p], wout[p], *args)
+
+
 def tally(codes, size, sex, age, standard, weight, lenhei, measure, birth_month, birth_day,
           weights):
     """Counts per group: float64[size, WIDTH] (columns above) and, when ``weights`` is given,
@@ -155,7 +163,7 @@ def tally(codes, size, sex, age, standard, weight, lenhei, measure, birth_month,
     if parts == 1:  # no thread pool to wake for small data
         _tally_rows(0, codes.shape[0], out[0], wout[0], *args)
     else:
-        _tally_parallel(bounds, out, wout, *args)
+        _threads.call(_tally_parallel, _tally_serial, bounds, out, wout, *args)
     return out.sum(axis=0), wout.sum(axis=0)
 
 
@@ -193,6 +201,12 @@ def _z_parallel(first, bounds, mean, counts, sums, codes, z, flagged, standard, 
                 standard, age, max_age)
 
 
+def _z_serial(first, bounds, mean, counts, sums, *args):
+    """_z_parallel on one thread (see zscore._threads)."""
+    for p in range(bounds.shape[0] - 1):
+        _z_rows(first, bounds[p], bounds[p + 1], mean, counts[p], sums[p], *args)
+
+
 def zstats(codes, size, z, flagged, standard, age, max_age):
     """Per group and standard (0 WHO 2006, 1 WHO 2007), for one z-score on the rows scored with
     that standard and not older than ``max_age[standard]`` months: counts float64[size, 2, 3]
@@ -209,7 +223,7 @@ def zstats(codes, size, z, flagged, standard, age, max_age):
         if parts == 1:  # no thread pool to wake for small data
             _z_rows(first, 0, codes.shape[0], mean, counts[0], sums[0], *args)
         else:
-            _z_parallel(first, bounds, mean, counts, sums, *args)
+            _threads.call(_z_parallel, _z_serial, first, bounds, mean, counts, sums, *args)
         if first:
             n, total = sums[:, :, :, 0].sum(axis=0), sums[:, :, :, 1].sum(axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
