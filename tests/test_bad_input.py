@@ -191,5 +191,8 @@ def test_cells_holding_lists_are_invalid_values():
     assert [r if isinstance(r, str) else None for r in reasons] == expected
     out = zscore.classify(sex=[1, 2, 1, 2], age=ages, weight=[5.0, 6.0, 7.0, 8.0])
     assert out["reason"].tolist() == expected
-    with pytest.raises(InputError, match="1-dimensional"):  # a table, not a column
-        zscore.classify(sex=[1, 2], age=[[100], [200]], weight=[5.0, 6.0])
+    # lists of one length are cells too: a cell's answer never depends on its neighbours
+    out = zscore.classify(sex=[1, 2], age=[[100], [200]], weight=[5.0, 6.0])
+    assert out["reason"].tolist() == ["age_invalid: zwei"] * 2
+    with pytest.raises(InputError, match="1-dimensional"):  # a 2-d array is a table
+        zscore.classify(sex=[1, 2], age=np.array([[100], [200]]), weight=[5.0, 6.0])

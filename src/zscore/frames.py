@@ -208,14 +208,14 @@ def _factorize_objects(items: list) -> Factorized:
     try:
         codes = np.fromiter((seen.setdefault(k, len(seen)) for k in keys), dtype=np.int64,
                             count=len(items))
-    except TypeError:  # unhashable
+    except (TypeError, ValueError):  # unhashable (a list; a numpy duration without a unit)
         seen = {}
         codes = np.empty(len(items), dtype=np.int64)
         fresh = len(items)  # codes of unhashable values, each its own (renumbered below)
         for i, k in enumerate(keys):
             try:
                 codes[i] = seen.setdefault(k, len(seen))
-            except TypeError:
+            except (TypeError, ValueError):
                 codes[i] = fresh
                 fresh += 1
         codes = np.unique(codes, return_inverse=True)[1].astype(np.int64)
@@ -235,7 +235,7 @@ def _factorize_pandas(values: Any) -> Factorized:
         return _factorize_objects(np.asarray(values, dtype=object).tolist())
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # unhashable values
+    except (TypeError, ValueError):  # unhashable values
         return _factorize_objects(np.asarray(values, dtype=object).tolist())
     return Factorized(codes.astype(np.int64, copy=False), _single_values(list(uniques)))
 
@@ -305,6 +305,14 @@ def _is_arrow_number(typ: Any) -> bool:
     return pa.types.is_integer(typ) or pa.types.is_floating(typ)
 
 
+def _one_kind(values: list | tuple) -> bool:
+    """A list numpy can turn into an array without changing what any cell is read as: one type
+    of value, or Python ints and floats (numpy would make True 1 beside an int, and an int a
+    duration beside one)."""
+    types = set(map(type, values))
+    return len(types) <= 1 or types <= {int, float}
+
+
 def _object_array(items: list) -> np.ndarray:
     """A 1-d object array holding ``items`` as they are (np.asarray would turn a list of
     equal-length lists into a 2-d array)."""
@@ -356,10 +364,15 @@ def column_values(values: Any) -> np.ndarray | Factorized:
         return _factorize_arrow(values)
     _check_orderable(values)
     values = unmask(values)
-    try:
-        arr = np.asarray(values)
-    except ValueError:  # a ragged list of lists
-        arr = _object_array(list(values))
+    if isinstance(values, list | tuple) and not _one_kind(values):
+        arr = _object_array(list(values))  # each cell as it is: numpy would coerce them
+    else:
+        try:
+            arr = np.asarray(values)
+        except ValueError:  # a ragged list of lists
+            arr = _object_array(list(values))
+    if arr.ndim > 1 and isinstance(values, list | tuple):
+        arr = _object_array(list(values))  # lists or arrays in its cells: each is one value
     if arr.ndim > 1:
         raise InputError(f"expected a 1-dimensional column, got shape {arr.shape}")
     if arr.dtype.kind in "fiu":
