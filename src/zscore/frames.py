@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, ZScoreWarning
 
 
 @dataclass(frozen=True)
@@ -466,7 +466,7 @@ def _arrow_value(col: Column) -> Any:
 def _warn_replaced(names: list[str]) -> None:
     if names:
         warnings.warn(f"replacing existing columns {names} with newly computed ones",
-                      UserWarning, stacklevel=4)
+                      ZScoreWarning, stacklevel=4)
 
 
 def attach(data: Any, columns: list[Column]) -> Any:

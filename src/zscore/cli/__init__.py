@@ -4,7 +4,8 @@
 The command line computes nothing of its own: it reads the file (:mod:`zscore.io`), calls the
 library (which finds the columns with :mod:`zscore.resolve`), writes the output and prints a
 summary counted from the kernel's codes (:mod:`zscore.report`). A structural problem is one
-``zscore: error:`` line and exit status 2, with nothing written.
+``zscore: error:`` line and exit status 2, with nothing written. Notes are
+:class:`zscore.errors.ZScoreWarning` only, one ``zscore: note:`` line each.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from .. import __version__
 from ..errors import InputError
@@ -132,29 +134,69 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run the command; its exit status. Never a traceback for what a user can cause: a
+    structural problem is one ``zscore: error:`` line (2), Ctrl-C 130, SIGTERM 143 and SIGHUP
+    129 (each with one line, after every cleanup), a reader that went away (``zscore ... |
+    head``) no error at all."""
+    from .. import io
+
+    try:
+        args = parser().parse_args(argv)
+    except BrokenPipeError:  # zscore --help | head
+        _quiet(sys.stdout)
+        return 0
     from . import commands
 
+    before = len(io.written)
     try:
-        return commands.run(args)
+        with io.stop_on_signals():
+            code = commands.run(args)
     except InputError as exc:
-        print(f"zscore: error: {exc}", file=sys.stderr)
-        return 2
+        return _say(f"zscore: error: {exc}", 2)
     except BrokenPipeError:  # zscore ... | head: the reader has gone; that is no error
-        _quiet_stdout()
+        _quiet(sys.stdout)
         return 0
     except KeyboardInterrupt:
-        print("zscore: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return _say(f"zscore: interrupted; {_what_was_written(io, before)}", 130)
+    except io.Stopped as exc:
+        return _say(f"zscore: stopped by {exc.name}; {_what_was_written(io, before)}",
+                    int(exc.code))
+    return _flushed(code)
 
 
-def _quiet_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is
-    silent."""
+def _what_was_written(io: Any, before: int) -> str:
+    done = io.written[before:]
+    return f"{', '.join(done)} had been written" if done else "nothing was written"
+
+
+def _say(line: str, code: int) -> int:
+    """Print one line on standard error (when it can still be read) and give ``code``."""
+    try:
+        print(line, file=sys.stderr)
+    except (BrokenPipeError, ValueError, OSError):
+        _quiet(sys.stderr)
+    return _flushed(code)
+
+
+def _flushed(code: int) -> int:
+    """Flush standard output and error now, so that a reader that went away shows as nothing
+    (and not as the interpreter's 'Exception ignored ... BrokenPipeError' at exit)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            _quiet(stream)
+    return code
+
+
+def _quiet(stream: Any) -> None:
+    """Point a stream whose reader has gone at /dev/null, so that the interpreter's final flush
+    is silent."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
         pass
 
 

@@ -138,7 +138,9 @@ def file_command(args: argparse.Namespace) -> int:
             and Path(output).resolve() == Path(args.input).resolve():
         raise InputError(f"{output}: the output would replace the input; give another -o")
     console = Console(args.quiet, to_stderr=output == io.STDIO)
-    with warnings.catch_warnings(record=True) as caught:
+    # numpy's floating-point warnings ("overflow encountered in multiply") are the arithmetic of
+    # bad values, whose rows get their reasons: never shown (and not computed)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         with console.stage(f"reading {Path(args.input).name}"):
             ds = io.read(args.input, sheet=args.sheet, names=_named_columns(args))
@@ -152,8 +154,7 @@ def file_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         for note in ds.notes:
             print(f"zscore: note: {note}", file=sys.stderr)
-        for w in caught:  # WHO's notes (rows left out, weights set to 0): one line each
-            message = str(w.message).replace("standard='2007'", "--standard 2007")
+        for message in user_notes(caught):  # rows left out, weights set to 0: one line each
             print(f"zscore: note: {message}", file=sys.stderr)
     console.print(text)
     rows = ds.table.num_rows
@@ -162,6 +163,23 @@ def file_command(args: argparse.Namespace) -> int:
     console.print(f"read {rows:,} rows from {args.input}; wrote {table.num_rows:,} rows to "
                   f"{where} in {elapsed:.2f} s{rate}")
     return 0
+
+
+def user_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The notes a user sees, one line each and each once: zscore's own (ZScoreWarning, worded
+    for the user; the library's option names become the command line's). Every other warning
+    is a developer's matter (deprecations), numpy's arithmetic on bad values (whose rows get
+    their reasons) or another library's wording of something zscore checks itself: not shown."""
+    from ..errors import ZScoreWarning
+
+    notes: list[str] = []
+    for w in caught:
+        if not issubclass(w.category, ZScoreWarning):
+            continue
+        note = " ".join(str(w.message).split()).replace("standard='2007'", "--standard 2007")
+        if note and note not in notes:
+            notes.append(note)
+    return notes
 
 
 def _columns_text(lines: list[str]) -> str:

@@ -133,6 +133,8 @@ def _frame_and_labels(table: Any, like: Dataset | None, kind: str
                         and np.abs(values).max(initial=0) < 2**31:  # whole: keep its int type
                     columns[f.name] = values.astype(_INT_TYPES.get(stored, np.int32))
     frame = pd.DataFrame(columns)
+    if kind == "stata":
+        _within_stata_range(frame)
     rename = valid_names(list(frame.columns), kind)
     renamed = {old: new for old, new in rename.items() if old != new}
     if renamed:
@@ -147,6 +149,30 @@ def _frame_and_labels(table: Any, like: Dataset | None, kind: str
     value_labels = {rename[c]: lab for c, lab in value_labels.items() if c in rename}
     column_labels = {rename[c]: lab for c, lab in column_labels.items() if c in rename}
     return frame, value_labels, column_labels
+
+
+#: The largest double Stata stores (above it are its missing values .a-.z); it has no infinity.
+STATA_MAX_DOUBLE = 8.988465674311579e307
+
+
+def _within_stata_range(frame: Any) -> None:
+    """Numbers Stata cannot store (beyond +-8.99e+307, infinities: a z-score of an absurd
+    weight) as missing, with a note; pyreadstat would refuse the whole file."""
+    changed = []
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind != "f":
+            continue
+        array = values.to_numpy()
+        outside = np.abs(array) > STATA_MAX_DOUBLE  # NaN compares False; inf is outside
+        if outside.any():
+            array = array.copy()
+            array[outside] = np.nan
+            frame[name] = array
+            changed.append(f"{int(outside.sum()):,} in {name!r}")
+    if changed:
+        warnings.warn("Stata stores no number beyond +-8.99e+307 (nor infinity): values written "
+                      f"as missing: {', '.join(changed)}", ZScoreWarning, stacklevel=4)
 
 
 def write_stata(table: Any, path: Path, *, like: Dataset | None = None,

@@ -33,6 +33,8 @@ from . import Dataset
 from .header import find_header
 
 DELIMITERS = (",", ";", "\t", "|")
+UNCLOSED = ('a quote (") is opened and never closed, so the rest of the file would be read as '
+            "one field; close the quote or remove it")
 #: A number written with a decimal comma ("9,1", "-0,5", ",5"), as a whole field.
 DECIMAL_COMMA = re.compile(r"\s*[-+]?(?:\d+,\d*|,\d+)\s*")
 _SAMPLE = 1 << 20
@@ -114,15 +116,20 @@ def _locate(src: Path | bytes, encoding: str, delimiter: str, skip: int, width: 
     with _open_bytes(src) as fh:
         text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
         reader = csv.reader(text, delimiter=delimiter, strict=True)
+        end = 0  # the line the last record read ended on
         try:
-            for index, row in enumerate(reader):
-                if index < skip or not row:
+            for row in reader:
+                if reader.line_num <= skip or not row:
+                    end = reader.line_num
                     continue
                 if len(row) != width:
                     shown = delimiter.join(row)
                     return InputError(f"{source}: line {reader.line_num} has {len(row)} fields, "
                                       f"the header has {width}: {shown[:60]!r}")
+                end = reader.line_num
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):  # the record from line end + 1 on
+                return InputError(f"{source}: line {end + 1}: {UNCLOSED}")
             return InputError(f"{source}: line {reader.line_num} cannot be read: {exc}")
     return None
 
@@ -143,23 +150,28 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None,
                          "spreadsheet or a statistics file, give it its own ending (.xlsx, "
                          ".dta, .sav, .parquet)")
     text = sample.decode(encoding, errors="replace")
-    lines = text.splitlines(keepends=True)
-    if len(sample) == _SAMPLE and lines:
+    whole = len(sample) < _SAMPLE  # the sample is the whole file
+    lines = physical_lines(text)
+    if not whole and lines:
         lines = lines[:-1] or lines  # the last line may be cut
     if not any(line.strip() for line in lines):
         raise InputError(f"{source}: the file has no header line")
     delimiter = _delimiter([ln for ln in lines if ln.strip()][:20], suffix)
-    rows = list(csv.reader(lines[:60], delimiter=delimiter))
+    rows, ends = _first_records(lines, delimiter)
     index = find_header(rows, names)
+    _check_top_quotes(lines, rows, ends, index, delimiter, source, whole)
     header = rows[index]
     notes = [note] if note else []
     if index and any(any(c.strip() for c in r) for r in rows[:index]):
-        notes.append(f"the column names are on line {index + 1}; the lines above are skipped")
+        first = ends[index - 1] + 1 if index else 1  # a title may span lines
+        notes.append(f"the column names are on line {first}; the lines above are skipped")
     from . import check_names
 
     check_names(header, source)
     names = list(header)
-    read_options = pacsv.ReadOptions(skip_rows=index + 1, column_names=names,
+    # pyarrow skips lines, not records: the lines up to the end of the header record (a quoted
+    # name or title over two lines is one record on two lines)
+    read_options = pacsv.ReadOptions(skip_rows=ends[index], column_names=names,
                                      encoding="utf8" if encoding == "utf-8" else encoding,
                                      block_size=8 << 20)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
@@ -179,8 +191,8 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None,
         return pacsv.read_csv(stream, read_options=options, parse_options=parse,
                               convert_options=convert)
 
-    if len(rows) == index + 1 and len(sample) < _SAMPLE and not any(
-            line.strip() for line in lines[_line_after(lines, index):]):
+    if len(rows) == index + 1 and whole and not any(
+            line.strip() for line in lines[ends[index]:]):
         table = pa.table({n: pa.array([], pa.string()) for n in names})  # a header only
         return Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
     try:
@@ -193,22 +205,58 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None,
             encoding = enc
             table = attempt(enc)
         else:
-            located = _locate(src, encoding, delimiter, index + 1, len(names), source)
+            located = _locate(src, encoding, delimiter, ends[index], len(names), source)
             raise located or InputError(f"{source}: cannot be read: {exc}") from None
-    _check_unterminated(src, table, source)
+    _check_unterminated(src, table, source, encoding)
     ds = Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
     if delimiter != ",":  # ';' or tab (Excel's "Unicode text") from a decimal-comma locale
         ds.parse_table, ds.decimal_comma = decimal_points(table)
     return ds
 
 
-def _line_after(lines: list[str], index: int) -> int:
-    """The position in ``lines`` after record ``index`` (records may span lines)."""
-    text = "".join(lines)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for _ in range(index + 1):
-        next(reader, None)
-    return reader.line_num
+def physical_lines(text: str) -> list[str]:
+    """The text's lines as a CSV reader counts them (pyarrow too): ended by CR LF, LF or CR
+    only (``str.splitlines`` also breaks at form feeds, U+2028 and others, which are text)."""
+    return io.StringIO(text, newline="").readlines()
+
+
+#: Records read from the top of a file to find its header (title rows, blank lines).
+TOP_RECORDS = 60
+
+
+def _first_records(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first records of the lines and, for each, the number of lines up to its end."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    rows, ends = [], []
+    for row in reader:
+        rows.append(row)
+        ends.append(reader.line_num)
+        if len(rows) == TOP_RECORDS:
+            break
+    return rows, ends or [0]
+
+
+def _check_top_quotes(lines: list[str], rows: list[list[str]], ends: list[int], index: int,
+                      delimiter: str, source: str, whole: bool) -> None:
+    """A quote opened in the header or a title row above it and never closed swallows the rest
+    of the lines read into one field: one error with its line, not a header of one column and
+    no rows."""
+    if not rows or ends[-1] < len(lines) or len(rows) - 1 > index:
+        return  # the last record read ends before the lines do, or is a row below the header
+    start = ends[-2] if len(rows) > 1 else 0
+    if start >= len(lines) - 1 and '"' not in lines[start]:
+        return  # a one-line record
+    try:
+        for _ in csv.reader(lines[start:], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return
+        if whole:
+            raise InputError(f"{source}: line {start + 1}: {UNCLOSED}") from None
+        raise InputError(f"{source}: line {start + 1}: a quote (\") opened there is not closed "
+                         f"within the first {_SAMPLE >> 20} MiB of the file, so the header "
+                         "cannot be found; close the quote or remove it") from None
 
 
 def _line_bytes(src: Path | bytes, line: int) -> bytes:
@@ -219,14 +267,17 @@ def _line_bytes(src: Path | bytes, line: int) -> bytes:
     return b""
 
 
-def _check_unterminated(src: Path | bytes, table: Any, source: str) -> None:
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _check_unterminated(src: Path | bytes, table: Any, source: str, encoding: str) -> None:
     """A quote never closed swallows the rest of the file into its field: refuse it (the last
     field then runs to the end of the file, holding line breaks, and the file does not end with
     a quote)."""
     if table.num_rows == 0 or table.num_columns == 0:
         return
     last = table.column(table.num_columns - 1)[table.num_rows - 1].as_py()
-    if not isinstance(last, str) or "\n" not in last:
+    if not isinstance(last, str) or ("\n" not in last and "\r" not in last):
         return
     with _open_bytes(src) as fh:
         if isinstance(src, Path):
@@ -236,11 +287,24 @@ def _check_unterminated(src: Path | bytes, table: Any, source: str) -> None:
         tail = fh.read()
     if not tail.rstrip(b"\r\n\x00").endswith(b'"'):
         with _open_bytes(src) as fh2:
-            total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh2.read(1 << 20), b""))
-        start = total - last.count("\n") + 1  # the line the quoted field starts on
-        raise InputError(f"{source}: line {start}: a quote (\") is opened and never closed, so "
-                         "the rest of the file would be read as one field; close the quote or "
-                         "remove it")
+            if encoding == "utf-16":  # two bytes a character: count the characters
+                total = len(_BREAK.findall(fh2.read().decode("utf-16", errors="replace")))
+            else:
+                total = _count_breaks(fh2)
+        inside = len(physical_lines(last)) - (not last.endswith(("\n", "\r")))
+        start = total - inside + 1  # the line the quoted field starts on
+        raise InputError(f"{source}: line {start}: {UNCLOSED}")
+
+
+def _count_breaks(fh: Any) -> int:
+    """Line breaks (CR LF, LF or CR) in a binary file."""
+    total, cr_before = 0, False
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        total += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+        if cr_before and chunk.startswith(b"\n"):
+            total -= 1  # a CR LF cut between two chunks
+        cr_before = chunk.endswith(b"\r")
+    return total
 
 
 def decimal_points(table: Any) -> tuple[Any, bool]:
