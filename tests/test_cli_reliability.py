@@ -490,26 +490,35 @@ def test_overflowing_values_give_no_numpy_warning(tmp_path):
     assert read_output(tmp_path / "out.dta", "dta")["clenhei"][1] is None
 
 
-def test_only_zscore_s_own_warnings_are_shown(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("output", ["out.csv", "out.xlsx"])  # read in batches, read whole
+def test_only_zscore_s_own_warnings_are_shown(tmp_path, capsys, monkeypatch, output):
     """Whatever raises them: numpy's arithmetic, deprecations and other libraries' wording are
     not shown; a ZScoreWarning is one note."""
     from zscore.cli import commands
     from zscore.errors import ZScoreWarning
 
-    classify = commands.COMMANDS["classify"]
-
-    def noisy(args, ds, console):
+    def noise():
         warnings.warn("overflow encountered in multiply", RuntimeWarning, stacklevel=1)
         warnings.warn("this option is deprecated", DeprecationWarning, stacklevel=1)
         warnings.warn("Parsing dates in %d/%m/%Y format when dayfirst=False", UserWarning,
                       stacklevel=1)
         warnings.warn("3 rows left out", ZScoreWarning, stacklevel=1)
-        return classify(args, ds, console)
+
+    classify, streamed = commands.COMMANDS["classify"], commands.classify_streamed
+
+    def noisy(*args):
+        noise()
+        return classify(*args)
+
+    def noisy_streamed(*args):
+        noise()
+        return streamed(*args)
 
     monkeypatch.setitem(commands.COMMANDS, "classify", noisy)
+    monkeypatch.setattr(commands, "classify_streamed", noisy_streamed)
     src = tmp_path / "in.csv"
     src.write_bytes(b"sex,age,weight\n1,100,5.5\n")
-    code, _, err = run(["classify", src, "-o", tmp_path / "out.csv"], capsys)
+    code, _, err = run(["classify", src, "-o", tmp_path / output], capsys)
     assert code == 0, err
     assert err.splitlines() == ["zscore: note: 3 rows left out"]
 

@@ -1,6 +1,7 @@
 """zscore: WHO growth z-scores and nutrition status, exactly as WHO computes them, fast.
 
-Public API: :func:`classify` (tables or arrays) and :func:`child` (one child).
+Public API: :func:`classify` (tables or arrays), :func:`child` (one child),
+:func:`classify_file` (files of any size), :func:`prevalence` and :func:`quality`.
 """
 
 from .child import ChildResult, child
@@ -8,7 +9,8 @@ from .classify import classify
 from .errors import InputError, ZScoreWarning
 from .prevalence import prevalence
 from .quality import quality
+from .stream import classify_file
 
 __version__ = "0.1.0"
 __all__ = ["ChildResult", "InputError", "ZScoreWarning", "__version__", "child", "classify",
-           "prevalence", "quality"]
+           "classify_file", "prevalence", "quality"]

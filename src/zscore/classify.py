@@ -15,7 +15,7 @@ from .frames import Column, attach
 from .inputs import AGE_UNITS, Inputs, gather
 from .parse import SMALL, as_age, as_code, as_float, code_column  # noqa: F401 (re-exported)
 from .resolve import MEASUREMENT_ARGS as MEASUREMENTS
-from .resolve import Preset
+from .resolve import Preset, Resolution
 
 PRECISIONS = ("who", "full")
 _EMPTY = np.empty(0, dtype=np.float64)
@@ -384,15 +384,17 @@ def run(data: Any, given: Mapping[str, Any], *, age_unit: str | None = None,
         units: Any = None, date_format: str | None = None, preset: Any = None,
         value_labels: Any = None, precision: str = "who", labels: Any = None,
         standard: str = "auto", no_age: str = "warn", date_numbers: str = "excel",
-        attach_to: Any = ...) -> Result:
+        attach_to: Any = ..., resolution: Resolution | None = None) -> Result:
     """classify's whole computation, for the library and the command line: resolve and read the
-    inputs, run the kernel, attach the columns (to ``attach_to`` when given, else ``data``)."""
+    inputs, run the kernel, attach the columns (to ``attach_to`` when given, else ``data``).
+    ``resolution``: an earlier batch's (the columns, units, codes and date order it found are
+    kept for this one)."""
     standard = check_options(precision, age_unit, standard)
     if labels is not None:
         category_scheme(labels)  # a bad scheme is an error before any work
     inp, res = gather(data, given, age_unit=age_unit, units=units, date_format=date_format,
                       preset=preset, value_labels=value_labels, no_age=no_age,
-                      date_numbers=date_numbers)
+                      date_numbers=date_numbers, resolution=resolution)
     scheme = scheme_for(labels, res.preset)
     raw = compute(inp, precision=precision, scheme=scheme, standard=standard)
     target = data if attach_to is ... else attach_to

@@ -426,6 +426,15 @@ class Resolution:
             found[arg] = dataclasses.replace(f, values=values)
         return dataclasses.replace(self, n=n, found=found, absent=dict(self.absent))
 
+    def detached(self) -> Resolution:
+        """This resolution without the values it was made from (small, to send to the workers
+        that :meth:`rebind` it to their parts)."""
+        found = {arg: dataclasses.replace(f, values=DateColumns(None, None, None,
+                                                                f.values.impute_day)
+                                          if f.parts else None)
+                 for arg, f in self.found.items()}
+        return dataclasses.replace(self, found=found, absent=dict(self.absent))
+
     def unit(self, arg: str) -> str:
         f = self.found.get(arg)
         kind = UNIT_KIND[arg]

@@ -24,6 +24,16 @@ CHILD_OPTIONS = ("sex", "age", "weight", "lenhei", "measure", "oedema", "headc",
 SURVEY_OPTIONS = CHILD_OPTIONS[:6]
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give at least 1")
+    return value
+
+
 def _by_columns(text: str) -> list[str]:
     """--by a,b (or repeated --by): column names, commas separating them."""
     return [name.strip() for name in text.split(",") if name.strip()]
@@ -90,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
                    help="break the summary down by these columns (comma-separated or repeated)")
     p.add_argument("--no-age", action="store_true",
                    help="the file has no age: score weight-for-length/height only")
+    p.add_argument("--batch-rows", type=_positive, default=None, metavar="N",
+                   help="rows per batch when a Parquet, Arrow or CSV file is classified into "
+                        "one of those a batch at a time, in constant memory (default 1048576)")
 
     p = sub.add_parser("prevalence", help="survey prevalence with confidence intervals, "
                                           "as WHO's anthro_prevalence",

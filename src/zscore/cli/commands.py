@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import io
+from .. import io, stream
 from ..errors import InputError
 from . import CHILD_OPTIONS, SURVEY_OPTIONS
 
@@ -142,27 +142,34 @@ def file_command(args: argparse.Namespace) -> int:
     # bad values, whose rows get their reasons: never shown (and not computed)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        with console.stage(f"reading {Path(args.input).name}"):
-            ds = io.read(args.input, sheet=args.sheet, names=_named_columns(args))
-        if ds.table.num_rows == 0:
-            raise InputError(f"{args.input}: the file has column names but no rows: nothing to "
-                             "score")
-        table, text, like = COMMANDS[args.command](args, ds, console)
-        with console.stage("writing", total=table.num_rows) as update:
-            io.write(table, output, like=like, progress=update)
+        if args.command == "classify" and args.sheet is None and \
+                stream.streamable(args.input, output):
+            rows, written, text, notes = classify_streamed(args, output, console)
+        else:
+            with console.stage(f"reading {Path(args.input).name}"):
+                ds = io.read(args.input, sheet=args.sheet, names=_named_columns(args))
+            if ds.table.num_rows == 0:
+                raise _no_rows(args.input)
+            table, text, like = COMMANDS[args.command](args, ds, console)
+            with console.stage("writing", total=table.num_rows) as update:
+                io.write(table, output, like=like, progress=update)
+            rows, written, notes = ds.table.num_rows, table.num_rows, ds.notes
     elapsed = time.perf_counter() - start
     if not args.quiet:
-        for note in ds.notes:
+        for note in notes:
             print(f"zscore: note: {note}", file=sys.stderr)
         for message in user_notes(caught):  # rows left out, weights set to 0: one line each
             print(f"zscore: note: {message}", file=sys.stderr)
     console.print(text)
-    rows = ds.table.num_rows
     where = "standard output" if output == io.STDIO else output
     rate = f", {rows / elapsed:,.0f} rows/s" if elapsed > 0 and rows else ""
-    console.print(f"read {rows:,} rows from {args.input}; wrote {table.num_rows:,} rows to "
+    console.print(f"read {rows:,} rows from {args.input}; wrote {written:,} rows to "
                   f"{where} in {elapsed:.2f} s{rate}")
     return 0
+
+
+def _no_rows(source: str) -> InputError:
+    return InputError(f"{source}: the file has column names but no rows: nothing to score")
 
 
 def user_notes(caught: list[warnings.WarningMessage]) -> list[str]:
@@ -211,6 +218,53 @@ def classify_command(args: argparse.Namespace, ds: io.Dataset, console: Console
     text = "\n".join(t for t in (_columns_text(result.resolution.describe()),
                                  classify_summary(result, groupings)) if t)
     return result.out, text, ds
+
+
+def classify_streamed(args: argparse.Namespace, output: str, console: Console
+                      ) -> tuple[int, int, str, list[str]]:
+    """classify of a Parquet, Arrow or CSV file into one of those, a batch at a time (constant
+    memory; see zscore.stream). The summary adds up each batch's counts."""
+    from ..report import group_codes, nothing_scored
+    from ..report.counts import ClassifyCounts
+    from ..resolve import column_name
+
+    counts = ClassifyCounts()
+    seen: dict[str, Any] = {"first": None, "scored": False}
+
+    def on_batch(result: Any) -> None:
+        raw = result.raw
+        if seen["first"] is None:
+            seen["first"] = result
+        if not seen["scored"]:
+            seen["scored"] = bool(raw.active) and bool(np.isfinite(raw.z).any())
+        if not args.quiet:
+            groupings = [group_codes(result.out.column(name), name) for name in by]
+            counts.merge(ClassifyCounts.of(result, groupings))
+
+    def check(done: Any) -> None:
+        if done.rows == 0:
+            raise _no_rows(args.input)
+        if not seen["scored"]:
+            empty = nothing_scored(seen["first"])
+            if empty is not None:
+                raise InputError(empty + ". Nothing was written.")
+
+    source = stream.open_source(args.input)  # its size and columns, before any work
+    by = [column_name(source.schema.empty_table(), "by", name) for name in args.by]
+    options = dict(_given(args, CHILD_OPTIONS), age_unit=args.age_unit, units=args.units,
+                   date_format=args.date_format, preset=_preset(args),
+                   precision=args.precision, labels=args.labels, standard=args.standard,
+                   no_age="ignore" if args.no_age else "error")
+    with console.stage(f"scoring {Path(args.input).name}", total=source.num_rows) as update:
+        done = stream.classify_file(args.input, output,
+                                    batch_rows=args.batch_rows or stream.BATCH_ROWS,
+                                    on_batch=on_batch, progress=update, check=check,
+                                    **options)
+    text = ""
+    if not args.quiet:
+        text = "\n".join(t for t in (_columns_text(seen["first"].resolution.describe()),
+                                     counts.render()) if t)
+    return done.rows, done.rows, text, done.notes
 
 
 def _frame_table(frame: Any) -> Any:

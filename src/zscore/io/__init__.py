@@ -73,6 +73,18 @@ class Dataset:
     def values(self) -> Any:
         return self.parse_table if self.parse_table is not None else self.table
 
+    def values_of(self, table: Any) -> Any:
+        """The table to read values from for another table of this file's columns (a batch):
+        as :attr:`values` is for :attr:`table`. A batch with decimal commas marks the file as
+        using them (its output is written with them from the first batch written)."""
+        if self.format == "csv" and self.delimiter != ",":
+            from .text import decimal_points
+
+            parsed, commas = decimal_points(table)
+            self.decimal_comma = self.decimal_comma or commas
+            return parsed if parsed is not None else table
+        return table
+
 
 @dataclass(frozen=True)
 class Format:
@@ -81,6 +93,9 @@ class Format:
     read: Callable[..., Dataset] | None
     write: Callable[..., None] | None
     stream_out: bool = False  # can be written to standard output
+    #: a writer class taking a table at a time (``write(table)``, ``close()``), for files
+    #: written as they are computed
+    writer: Callable[..., Any] | None = None
 
 
 def _formats() -> dict[str, Format]:
@@ -88,12 +103,14 @@ def _formats() -> dict[str, Format]:
 
     return {f.name: f for f in (
         Format("csv", (".csv", ".tsv", ".txt", ".tab", ".csv.gz", ".tsv.gz", ".txt.gz"),
-               text.read, text.write, stream_out=True),
+               text.read, text.write, stream_out=True, writer=text.CsvWriter),
         Format("excel", (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"), excel.read, excel.write),
         Format("stata", (".dta",), stats.read_stata, stats.write_stata),
         Format("spss", (".sav", ".zsav"), stats.read_spss, stats.write_spss),
-        Format("parquet", (".parquet", ".pq"), arrow.read_parquet, arrow.write_parquet),
-        Format("arrow", (".arrow", ".feather", ".ipc"), arrow.read_ipc, arrow.write_ipc),
+        Format("parquet", (".parquet", ".pq"), arrow.read_parquet, arrow.write_parquet,
+               writer=arrow.ParquetWriter),
+        Format("arrow", (".arrow", ".feather", ".ipc"), arrow.read_ipc, arrow.write_ipc,
+               writer=arrow.IpcWriter),
     )}
 
 
@@ -465,9 +482,43 @@ def write(table: Any, path: str | Path, *, like: Dataset | None = None,
         return
     p = Path(path)
     fmt = check_output(p)
+    with _write_errors(p), partial_output(p) as partial:
+        fmt.write(table, partial, like=like, progress=progress, name=p.name)
+
+
+@contextlib.contextmanager
+def streaming_output(path: str | Path, *, like: Dataset | None = None) -> Iterator[Any]:
+    """A writer taking the output a table at a time (``writer.write(table)``): into a partial
+    file renamed onto ``path`` when the block ends without an error (:func:`partial_output`),
+    or to standard output (``"-"``, CSV). Parquet, Arrow and CSV outputs only."""
+    if str(path) == STDIO:
+        from . import text
+
+        writer = text.CsvWriter(sys.stdout.buffer, like=like, name="-")
+        try:
+            yield writer
+        finally:
+            writer.close()
+            sys.stdout.buffer.flush()
+        return
+    p = Path(path)
+    fmt = check_output(p)
+    if fmt.writer is None:
+        raise InputError(f"{p}: {fmt.name} files are written whole; give a .parquet, .arrow or "
+                         ".csv output to write one batch at a time")
+    with _write_errors(p), partial_output(p) as partial:
+        writer = fmt.writer(partial, like=like, name=p.name)
+        try:
+            yield writer
+        finally:
+            writer.close()
+
+
+@contextlib.contextmanager
+def _write_errors(p: Path) -> Iterator[None]:
+    """The errors of writing ``p`` as one InputError naming it."""
     try:
-        with partial_output(p) as partial:
-            fmt.write(table, partial, like=like, progress=progress, name=p.name)
+        yield
     except InputError:
         raise
     except OSError as exc:
@@ -484,4 +535,4 @@ def _first_line(exc: BaseException) -> str:
 
 
 __all__ = ["STDIO", "Dataset", "Format", "Stopped", "check_output", "format_of", "partial_output",
-           "read", "remove_stale_partials", "stop_on_signals", "write"]
+           "read", "remove_stale_partials", "stop_on_signals", "streaming_output", "write"]

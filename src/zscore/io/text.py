@@ -25,6 +25,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -134,13 +135,22 @@ def _locate(src: Path | bytes, encoding: str, delimiter: str, skip: int, width: 
     return None
 
 
-def read(src: Path | bytes, *, source: str, sheet: Any = None,
-         names: tuple[str, ...] = ()) -> Dataset:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+@dataclass
+class Layout:
+    """What the top of a text file says about the whole: its encoding, delimiter, header."""
 
-    if sheet is not None:
-        raise InputError(f"{source}: --sheet is for Excel workbooks; this is a text file")
+    source: str
+    sample: bytes
+    encoding: str
+    delimiter: str
+    names: list[str]
+    skip: int  # lines up to the end of the header record
+    header_only: bool
+    notes: list[str]
+
+
+def layout(src: Path | bytes, source: str, names: tuple[str, ...] = ()) -> Layout:
+    """Read the top of the file: encoding, delimiter, the header row (below any title rows)."""
     suffix = "".join(Path(source).suffixes[-2:]).lower() if source != "-" else ""
     suffix = suffix if suffix.endswith(".gz") else Path(source).suffix.lower()
     sample = _sample(src)
@@ -168,50 +178,138 @@ def read(src: Path | bytes, *, source: str, sheet: Any = None,
     from . import check_names
 
     check_names(header, source)
-    names = list(header)
+    header_only = len(rows) == index + 1 and whole and not any(
+        line.strip() for line in lines[ends[index]:])
     # pyarrow skips lines, not records: the lines up to the end of the header record (a quoted
     # name or title over two lines is one record on two lines)
-    read_options = pacsv.ReadOptions(skip_rows=ends[index], column_names=names,
-                                     encoding="utf8" if encoding == "utf-8" else encoding,
-                                     block_size=8 << 20)
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                   null_values=[], check_utf8=True)
+    return Layout(source, sample, encoding, delimiter, list(header), ends[index], header_only,
+                  notes)
 
-    def attempt(enc: str) -> Any:
-        options = pacsv.ReadOptions(skip_rows=read_options.skip_rows, column_names=names,
-                                    encoding="utf8" if enc == "utf-8" else enc,
-                                    block_size=read_options.block_size)
-        stream = src if not isinstance(src, Path) else (
-            pa.input_stream(str(src), compression="gzip") if src.name.lower().endswith(".gz")
-            else str(src))
-        if isinstance(stream, bytes):
-            stream = io.BytesIO(gzip.decompress(stream) if stream[:2] == b"\x1f\x8b" else stream)
-        return pacsv.read_csv(stream, read_options=options, parse_options=parse,
-                              convert_options=convert)
 
-    if len(rows) == index + 1 and whole and not any(
-            line.strip() for line in lines[ends[index]:]):
-        table = pa.table({n: pa.array([], pa.string()) for n in names})  # a header only
-        return Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
-    try:
-        table = attempt(encoding)
-    except pa.ArrowInvalid as exc:
-        if "invalid UTF8" in str(exc) and encoding == "utf-8":
-            line = _first_bad_line(src)
-            enc, _ = _single_byte(sample if line is None else _line_bytes(src, line))
-            notes.append(f"line {line} is not UTF-8: the file is read as {enc} text")
-            encoding = enc
-            table = attempt(enc)
-        else:
-            located = _locate(src, encoding, delimiter, ends[index], len(names), source)
-            raise located or InputError(f"{source}: cannot be read: {exc}") from None
-    _check_unterminated(src, table, source, encoding)
-    ds = Dataset(table, source, "csv", notes, delimiter=delimiter, encoding=encoding)
-    if delimiter != ",":  # ';' or tab (Excel's "Unicode text") from a decimal-comma locale
+def _options(lay: Layout, encoding: str, block_size: int = 8 << 20) -> dict[str, Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return dict(
+        read_options=pacsv.ReadOptions(skip_rows=lay.skip, column_names=lay.names,
+                                       encoding="utf8" if encoding == "utf-8" else encoding,
+                                       block_size=block_size),
+        parse_options=pacsv.ParseOptions(delimiter=lay.delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(lay.names, pa.string()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False, null_values=[], check_utf8=True))
+
+
+def _input(src: Path | bytes) -> Any:
+    import pyarrow as pa
+
+    if isinstance(src, bytes):
+        return io.BytesIO(gzip.decompress(src) if src[:2] == b"\x1f\x8b" else src)
+    if src.name.lower().endswith(".gz"):
+        return pa.input_stream(str(src), compression="gzip")
+    return str(src)
+
+
+def _refused(src: Path | bytes, lay: Layout, encoding: str, exc: Exception) -> Exception:
+    """The error for a file pyarrow refused: :class:`Recode` when a line is not UTF-8 (read it
+    again in a single-byte encoding), else the located structural problem."""
+    if "invalid UTF8" in str(exc) and encoding == "utf-8":
+        line = _first_bad_line(src)
+        enc, _ = _single_byte(lay.sample if line is None else _line_bytes(src, line))
+        return Recode(enc, f"line {line} is not UTF-8: the file is read as {enc} text")
+    located = _locate(src, encoding, lay.delimiter, lay.skip, len(lay.names), lay.source)
+    return located or InputError(f"{lay.source}: cannot be read: {exc}")
+
+
+class Recode(Exception):
+    """The file must be read again in another encoding (a line deep in it is not UTF-8)."""
+
+    def __init__(self, encoding: str, note: str) -> None:
+        super().__init__(note)
+        self.encoding, self.note = encoding, note
+
+
+def _empty(names: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.table({n: pa.array([], pa.string()) for n in names})
+
+
+def _dataset(table: Any, lay: Layout, encoding: str, notes: list[str]) -> Dataset:
+    ds = Dataset(table, lay.source, "csv", notes, delimiter=lay.delimiter, encoding=encoding)
+    if lay.delimiter != ",":  # ';' or tab (Excel's "Unicode text") from a decimal-comma locale
         ds.parse_table, ds.decimal_comma = decimal_points(table)
     return ds
+
+
+def read(src: Path | bytes, *, source: str, sheet: Any = None,
+         names: tuple[str, ...] = ()) -> Dataset:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if sheet is not None:
+        raise InputError(f"{source}: --sheet is for Excel workbooks; this is a text file")
+    lay = layout(src, source, names)
+    notes = list(lay.notes)
+    if lay.header_only:
+        return Dataset(_empty(lay.names), source, "csv", notes, delimiter=lay.delimiter,
+                       encoding=lay.encoding)
+    encoding = lay.encoding
+    try:
+        table = pacsv.read_csv(_input(src), **_options(lay, encoding))
+    except pa.ArrowInvalid as exc:
+        problem = _refused(src, lay, encoding, exc)
+        if not isinstance(problem, Recode):
+            raise problem from None
+        notes.append(problem.note)
+        encoding = problem.encoding
+        table = pacsv.read_csv(_input(src), **_options(lay, encoding))
+    _check_unterminated(src, table, source, encoding)
+    return _dataset(table, lay, encoding, notes)
+
+
+def open_batches(src: Path, batch_rows: int, encoding: str | None = None,
+                 notes: tuple[str, ...] = ()) -> Any:
+    """The file as a stream.Source: tables of ``batch_rows`` rows, read as they are needed
+    (pyarrow's streaming reader), with the same layout and checks as :func:`read`. A line that
+    is not UTF-8 raises :class:`Recode` (the caller starts again with that encoding)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from ..stream import Source
+
+    lay = layout(src, str(src))
+    encoding = encoding or lay.encoding
+    empty = _empty(lay.names)
+    ds = _dataset(empty, lay, encoding, [*lay.notes, *notes])
+    ds.parse_table = None  # batches are parsed one by one (Dataset.values_of)
+
+    def batches() -> Any:
+        if lay.header_only:
+            return
+        last = None
+        try:
+            reader = pacsv.open_csv(_input(src), **_options(lay, encoding, 4 << 20))
+            pending: list = []
+            rows = 0
+            for batch in reader:
+                pending.append(batch)
+                rows += batch.num_rows
+                while rows >= batch_rows:
+                    table = pa.Table.from_batches(pending, empty.schema)
+                    last = table.slice(0, batch_rows)
+                    yield last
+                    rest = table.slice(batch_rows)
+                    pending, rows = rest.to_batches(), rest.num_rows
+            if rows:
+                last = pa.Table.from_batches(pending, empty.schema)
+                yield last
+        except pa.ArrowInvalid as exc:
+            raise _refused(src, lay, encoding, exc) from None
+        if last is not None:
+            _check_unterminated(src, last, lay.source, encoding)
+
+    return Source(empty.schema, batches(), ds)
 
 
 def physical_lines(text: str) -> list[str]:
@@ -324,78 +422,107 @@ def decimal_points(table: Any) -> tuple[Any, bool]:
     return (out if changed else None), changed
 
 
-def write(table: Any, path: Any, *, like: Dataset | None = None,
-          progress: Callable[[int], None] | None = None, name: str = "") -> None:
-    """CSV (TSV when ``name`` ends in .tsv; gzip'd when it ends in .gz) with the input's
-    delimiter; computed decimals written with a decimal comma when the input used them."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+class CsvWriter:
+    """CSV (TSV when ``name`` ends in .tsv; gzip'd when it ends in .gz) written a table at a
+    time, the header once, with the input's delimiter and encoding; computed decimals with a
+    decimal comma when the input used them. ``path``: a file, or a binary stream (standard
+    output, always UTF-8)."""
 
-    lower = name.lower()
-    base = lower.removesuffix(".gz")
-    if base.endswith((".tsv", ".tab")):
-        delimiter = "\t"
-    elif like is not None and like.format == "csv":
-        delimiter = like.delimiter
-    else:
-        delimiter = ","
-    own = set(like.table.column_names) if like is not None else set()
-    if like is not None and like.decimal_comma and delimiter != ",":
-        table = _with_decimal_commas(_no_negative_zero(table, own), like)
-    gzipped = lower.endswith(".gz") and isinstance(path, Path)
-    sink = pa.CompressedOutputStream(str(path), "gzip") if gzipped else (
-        str(path) if isinstance(path, Path) else path)
-    options = pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
-    # the input's own encoding (a pipe, standard output, always gets UTF-8)
-    encoding = like.encoding if like is not None and like.format == "csv" and name != "-" \
-        else "utf-8"
-    try:
-        if encoding in ("utf-8", "utf8"):
-            schema = plain_schema(table.schema)
-            with pacsv.CSVWriter(sink, schema, write_options=options) as writer:
-                for batch in table.to_batches(max_chunksize=1 << 20):
-                    # categories as text, a batch at a time; "-0" as R writes it: 0
-                    writer.write_batch(_no_negative_zero(batch.cast(schema), own))
-                    if progress is not None:
-                        progress(batch.num_rows)
-        else:  # the input's own encoding, so the file opens as the input did
-            _write_encoded(table, sink, options, encoding, progress)
-    finally:
-        if gzipped:
-            sink.close()
+    def __init__(self, path: Any, *, like: Dataset | None = None, name: str = "") -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
 
+        lower = name.lower()
+        if lower.removesuffix(".gz").endswith((".tsv", ".tab")):
+            delimiter = "\t"
+        elif like is not None and like.format == "csv":
+            delimiter = like.delimiter
+        else:
+            delimiter = ","
+        self.like = like
+        self.own = set(like.table.column_names) if like is not None else set()
+        self.commas: bool | None = None  # decided at the first table (see write)
+        self.delimiter = delimiter
+        self.gzipped = lower.endswith(".gz") and isinstance(path, Path)
+        self.sink = pa.CompressedOutputStream(str(path), "gzip") if self.gzipped else (
+            str(path) if isinstance(path, Path) else path)
+        self.options = pacsv.WriteOptions(delimiter=delimiter, quoting_style="needed")
+        # the input's own encoding (a pipe, standard output, always gets UTF-8)
+        self.encoding = like.encoding if like is not None and like.format == "csv" and \
+            name != "-" else "utf-8"
+        self.writer: Any = None  # UTF-8: pyarrow's writer
+        self.out: Any = None  # another encoding: the file, written a transcoded batch at a time
+        self.schema: Any = None
+        self.rows = 0
 
-def _write_encoded(table: Any, sink: Any, options: Any, encoding: str,
-                   progress: Callable[[int], None] | None) -> None:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    def write(self, table: Any, progress: Callable[[int], None] | None = None) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
 
-    out = open(sink, "wb") if isinstance(sink, str) else sink
-    try:
-        if encoding == "utf-16":
-            out.write(codecs.BOM_UTF16_LE)
-            encoding = "utf-16-le"
-        elif encoding == "utf-8-sig":
-            out.write(codecs.BOM_UTF8)
-            encoding = "utf-8"
-        first = True
+        if self.commas is None:  # a file read in batches knows it once the first is read
+            self.commas = bool(self.like is not None and self.like.decimal_comma
+                               and self.delimiter != ",")
+        if self.commas:
+            table = _with_decimal_commas(_no_negative_zero(table, self.own), self.like)
+        if self.schema is None:
+            self.schema = plain_schema(table.schema)
+        if self.encoding in ("utf-8", "utf8"):
+            if self.writer is None:
+                self.writer = pacsv.CSVWriter(self.sink, self.schema, write_options=self.options)
+            for batch in table.to_batches(max_chunksize=1 << 20):
+                # categories as text, a batch at a time; "-0" as R writes it: 0
+                self.writer.write_batch(_no_negative_zero(batch.cast(self.schema), self.own))
+                self.rows += batch.num_rows
+                if progress is not None:
+                    progress(batch.num_rows)
+            return
         for batch in table.to_batches(max_chunksize=1 << 18):
-            buffer = pa.BufferOutputStream()
-            pacsv.write_csv(pa.Table.from_batches([batch], table.schema), buffer,
-                            pacsv.WriteOptions(delimiter=options.delimiter,
-                                               quoting_style="needed", include_header=first))
-            out.write(buffer.getvalue().to_pybytes().decode("utf-8").encode(encoding))
-            first = False
+            self._encoded(pa.Table.from_batches([batch], table.schema))
             if progress is not None:
                 progress(batch.num_rows)
-        if first:  # no rows: the header alone
-            buffer = pa.BufferOutputStream()
-            pacsv.write_csv(table, buffer, pacsv.WriteOptions(delimiter=options.delimiter,
-                                                              quoting_style="needed"))
-            out.write(buffer.getvalue().to_pybytes().decode("utf-8").encode(encoding))
+
+    def _encoded(self, table: Any) -> None:
+        """The input's own encoding, so the file opens as the input did."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        encoding = self.encoding
+        if self.out is None:
+            self.out = open(self.sink, "wb") if isinstance(self.sink, str) else self.sink
+            if encoding == "utf-16":
+                self.out.write(codecs.BOM_UTF16_LE)
+            elif encoding == "utf-8-sig":
+                self.out.write(codecs.BOM_UTF8)
+        encoding = {"utf-16": "utf-16-le", "utf-8-sig": "utf-8"}.get(encoding, encoding)
+        buffer = pa.BufferOutputStream()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(
+            delimiter=self.options.delimiter, quoting_style="needed",
+            include_header=self.rows == 0))
+        self.out.write(buffer.getvalue().to_pybytes().decode("utf-8").encode(encoding))
+        self.rows += max(table.num_rows, 1)
+
+    def close(self) -> None:
+        try:
+            if self.writer is not None:
+                self.writer.close()
+            elif self.schema is not None and self.rows == 0 and self.encoding not in (
+                    "utf-8", "utf8"):
+                self._encoded(self.schema.empty_table())  # no rows: the header alone
+            if self.out is not None and isinstance(self.sink, str):
+                self.out.close()
+        finally:
+            if self.gzipped:
+                self.sink.close()
+
+
+def write(table: Any, path: Any, *, like: Dataset | None = None,
+          progress: Callable[[int], None] | None = None, name: str = "") -> None:
+    """A whole table as CSV (see :class:`CsvWriter`)."""
+    writer = CsvWriter(path, like=like, name=name)
+    try:
+        writer.write(table, progress)
     finally:
-        if isinstance(sink, str):
-            out.close()
+        writer.close()
 
 
 def _no_negative_zero(batch: Any, own: set[str]) -> Any:

@@ -1,0 +1,72 @@
+"""zscore on Dask DataFrames: the same calls, partition by partition, with the same answers.
+
+``zscore.dask.classify(ddf, ...)`` returns a Dask DataFrame: each partition classified by the
+same code as :func:`zscore.classify`, with the columns, units, codes and date order decided once,
+on the first rows, and kept for every partition (so each row is read as it would be in one call
+on the whole table). Needs the ``dask`` extra: ``pip install "zscore-who[dask]"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .classify import run
+from .errors import InputError
+from .resolve import CHILD_ARGS, DATE_ARGS, Resolution
+
+#: Rows of the first partition read to decide the columns, units, codes and date order.
+SAMPLE_ROWS = 100_000
+
+_CHILD_ARGS = (*CHILD_ARGS, *DATE_ARGS)
+
+
+def _dataframe(ddf: Any) -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - the extra is missing
+        raise InputError("zscore.dask needs Dask: pip install 'zscore-who[dask]'") from exc
+    if not isinstance(ddf, dd.DataFrame):
+        raise InputError(f"expected a dask DataFrame, not {type(ddf).__name__} (use "
+                         "zscore.classify for pandas, polars and Arrow tables)")
+    return dd
+
+
+def _split(options: dict[str, Any]) -> dict[str, Any]:
+    given = {k: options.pop(k) for k in _CHILD_ARGS if k in options}
+    for name, value in given.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name}: name a column of the DataFrame (arrays cannot be "
+                             "matched to a Dask DataFrame's partitions)")
+    return given
+
+
+def resolution_of(ddf: Any, given: Mapping[str, Any], options: Mapping[str, Any]
+                  ) -> Resolution:
+    """The columns, units, codes and date order, decided on the first rows (with every check
+    zscore.classify makes), without the values."""
+    sample = ddf.head(SAMPLE_ROWS, npartitions=-1, compute=True)
+    return run(sample, given, **options).resolution.detached()
+
+
+def _classify_part(part: Any, given: Mapping[str, Any], resolution: Resolution,
+                   options: Mapping[str, Any]) -> Any:
+    return run(part, given, resolution=resolution, **options).out
+
+
+def classify(ddf: Any, **options: Any) -> Any:
+    """:func:`zscore.classify` of a Dask DataFrame, as a Dask DataFrame (lazy: nothing is
+    computed until you ask). Arguments are classify's; columns are named, not given as arrays.
+
+    The result's partitions are the input's, each with zscore's columns appended, rows in
+    order. Category columns (``stunting``, ``reason``, ...) have unknown categories until
+    computed (``.cat.as_known()`` sets them).
+    """
+    dd = _dataframe(ddf)
+    options = dict(options)
+    given = _split(options)
+    resolution = resolution_of(ddf, given, options)
+    meta = _classify_part(ddf._meta, given, resolution, options)
+    meta = dd.utils.clear_known_categories(meta)
+    return ddf.map_partitions(_classify_part, given, resolution, options, meta=meta,
+                              align_dataframes=False)

@@ -1,0 +1,75 @@
+"""zscore.dask on a real dask.distributed LocalCluster (two worker processes): the same answers
+as in memory, partition by partition."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import zscore
+
+dask = pytest.importorskip("dask")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+zdask = pytest.importorskip("zscore.dask")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def _register(n: int, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    birth = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, n), "D")
+    visit = birth + pd.to_timedelta(rng.integers(0, 1800, n), "D")
+    return pd.DataFrame({
+        "Jenis Kelamin": rng.choice(["L", "P", "x"], n, p=[0.49, 0.49, 0.02]),
+        "Tanggal Lahir": birth.strftime("%d/%m/%Y"),
+        "Tanggal Penimbangan": visit.strftime("%d/%m/%Y"),
+        "Berat Badan (kg)": np.where(rng.random(n) < 0.03, np.nan,
+                                     rng.uniform(2, 25, n).round(1)),
+        "Tinggi Badan (cm)": rng.uniform(45, 120, n).round(1),
+        "Cara Ukur": rng.choice(["Terlentang", "Berdiri"], n),
+        "Desa": rng.choice(["Sukamaju", "Cibodas", "Mekarsari"], n),
+        "id": np.arange(n),
+    })
+
+
+def _same(out: pd.DataFrame, ref: pd.DataFrame) -> None:
+    assert list(out.columns) == list(ref.columns)
+    assert len(out) == len(ref)
+    for c in ref.columns:
+        a = out[c].reset_index(drop=True).astype(object).where(out[c].notna().to_numpy(), None)
+        b = ref[c].reset_index(drop=True).astype(object).where(ref[c].notna().to_numpy(), None)
+        assert a.tolist() == b.tolist(), c
+
+
+def test_classify_equals_in_memory_row_for_row(client):
+    df = _register(30_000)
+    ddf = dd.from_pandas(df, npartitions=6)
+    out = zdask.classify(ddf)
+    assert isinstance(out, dd.DataFrame)
+    _same(out.compute(), zscore.classify(df))
+
+
+def test_classify_keeps_the_first_rows_decisions_and_handles_an_empty_partition(client):
+    df = _register(2_000, seed=8)
+    parts = [df.iloc[:700], df.iloc[:0], df.iloc[700:]]
+    ddf = dd.from_delayed([dask.delayed(lambda p: p)(p) for p in parts],
+                          meta=df.iloc[:0], verify_meta=False)
+    _same(zdask.classify(ddf, labels="id").compute().reset_index(drop=True),
+          zscore.classify(df, labels="id").reset_index(drop=True))
+
+
+def test_classify_refuses_arrays_and_other_tables():
+    df = _register(10)
+    with pytest.raises(zscore.InputError, match="dask DataFrame"):
+        zdask.classify(df)
+    with pytest.raises(zscore.InputError, match="name a column"):
+        zdask.classify(dd.from_pandas(df, npartitions=1), sex=np.ones(10))
