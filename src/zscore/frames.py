@@ -229,7 +229,7 @@ def _factorize_pandas(values: Any) -> Factorized:
     read differently (True and 1: pandas' table keeps one of them), goes value by value."""
     import pandas as pd
 
-    if getattr(values, "dtype", None) == object and pd.api.types.infer_dtype(
+    if getattr(getattr(values, "dtype", None), "kind", None) == "O" and pd.api.types.infer_dtype(
             values, skipna=False) not in ("string", "empty") and _mixes_apart(
             set(map(type, values))):
         return _factorize_objects(np.asarray(values, dtype=object).tolist())

@@ -414,7 +414,7 @@ class Resolution:
     def rebind(self, data: Any) -> Resolution:
         """The same resolution for another table with the same columns (the next batch of a
         file read in batches): every decision (columns, units, codes, date order) is kept."""
-        names, getter, n = table_columns(data)
+        _, getter, n = table_columns(data)
         found = {}
         for arg, f in self.found.items():
             if f.column is None:

@@ -224,8 +224,7 @@ def classify_streamed(args: argparse.Namespace, output: str, console: Console
                       ) -> tuple[int, int, str, list[str]]:
     """classify of a Parquet, Arrow or CSV file into one of those, a batch at a time (constant
     memory; see zscore.stream). The summary adds up each batch's counts."""
-    from ..report import group_codes, nothing_scored
-    from ..report.counts import ClassifyCounts
+    from ..report import ClassifyCounts, group_codes, nothing_scored
     from ..resolve import column_name
 
     counts = ClassifyCounts()

@@ -12,12 +12,80 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..classify import Result, factorize_reasons
-from .text import Groups, empty_rows
-from .text import _class_counts as class_counts
+
+
+@dataclass(frozen=True)
+class Groups:
+    """One grouping of the rows: ``codes`` (int64, -1 no group) into ``labels``."""
+
+    name: str
+    labels: tuple[str, ...]
+    codes: np.ndarray
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def group_codes(column: Any, name: str, labels: dict | None = None) -> Groups:
+    """A by-column's groups (Arrow dictionary encoding; value labels, when the file has them,
+    name the groups)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(column, pa.ChunkedArray | pa.Array):
+        column = pa.chunked_array([pa.array(np.asarray(column))])
+    encoded = pc.dictionary_encode(column)
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return Groups(name, (), np.empty(0, dtype=np.int64))
+    unified = pa.chunked_array(chunks).unify_dictionaries() if len(chunks) > 1 else \
+        pa.chunked_array(chunks)
+    dictionary = unified.chunk(0).dictionary.to_pylist() if unified.num_chunks else []
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False)
+                            .astype(np.int64) for c in unified.chunks]) \
+        if unified.num_chunks else np.empty(0, dtype=np.int64)
+    labels = labels or {}
+    texts = tuple(_text(labels.get(v, v)) for v in dictionary)
+    order = sorted(range(len(texts)), key=lambda k: texts[k])
+    remap = np.empty(len(texts) + 1, dtype=np.int64)
+    remap[np.array(order, dtype=np.int64)] = np.arange(len(order))
+    remap[-1] = -1
+    return Groups(name, tuple(texts[k] for k in order), remap[codes])
+
+
+def class_counts(codes: np.ndarray, lookup: np.ndarray, groups: Groups, size: int,
+                  everyone: Groups) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: the rows with a class in this column, and those with its condition. One
+    ``bincount`` of (group, class) pairs; for the whole table, of the int8 codes themselves."""
+    k = lookup.size - 1  # classes; code -1 (none) is the last entry of lookup
+    if groups is everyone:
+        per = np.bincount(codes.view(np.uint8), minlength=256)[:k][None, :]
+    else:
+        known = groups.codes >= 0
+        pairs = groups.codes[known] * (k + 1) + (codes[known].astype(np.int64) + 1)
+        per = np.bincount(pairs, minlength=size * (k + 1)).reshape(size, k + 1)[:, 1:]
+    return per.sum(axis=1), per[:, lookup[:k]].sum(axis=1)
+
+
+def empty_rows(result: Result) -> np.ndarray:
+    """Rows with no child's data at all (no sex, age or measurement): blank rows, or a note or
+    a total under the table in a spreadsheet. They are written back, not counted."""
+    from .. import rules
+
+    inp = result.inputs
+    empty = (inp.sex == rules.SEX_MISSING) & np.isnan(inp.age)
+    for values in inp.measurements.values():
+        empty &= np.isnan(values) & ~np.isneginf(values)
+    return empty
+
 
 #: The key of the whole table among the groups.
 EVERYONE = ("", "all")
