@@ -161,3 +161,24 @@ def test_streamable():
     assert stream.streamable("a.parquet", "b.csv") and stream.streamable("a.csv.gz", "-")
     assert not stream.streamable("a.xlsx", "b.csv") and not stream.streamable("a.csv", "b.dta")
     assert not stream.streamable("-", "b.csv")
+
+
+def test_a_folder_of_parquet_files_is_one_input_in_path_order(tmp_path, capsys):
+    table = _table(3_000, seed=2).append_column("prov", pa.array(["JB", "JT", "JI"] * 1000))
+    pq.write_to_dataset(table, tmp_path / "ds", partition_cols=["prov"])
+    (tmp_path / "ds" / "_SUCCESS").write_text("")  # a marker Spark leaves: not data
+    assert cli.main(["classify", str(tmp_path / "ds"), "--by", "prov"]) == 0
+    assert "prov=JT" in capsys.readouterr().out
+    out = pq.read_table(tmp_path / "ds_zscores.parquet")
+    assert out.num_rows == 3_000
+    ref = zscore.classify(table)
+    order = {p: sorted(i for i, v in enumerate(table.column("prov").to_pylist()) if v == p)
+             for p in ("JB", "JI", "JT")}  # the folders' order, rows in order within each
+    rows = [i for p in sorted(order) for i in order[p]]
+    assert out.column("id").to_pylist() == [table.column("id")[i].as_py() for i in rows]
+    assert out.column("zlen").to_pylist() == [ref.column("zlen")[i].as_py() for i in rows]
+    assert cli.main(["prevalence", str(tmp_path / "ds")]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(zscore.InputError, match="no Parquet files"):
+        zscore.classify_file(tmp_path / "empty", tmp_path / "o.parquet")

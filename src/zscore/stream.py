@@ -59,10 +59,11 @@ class FileResult:
 
 
 def streamable(path: str | Path, output: str | Path) -> bool:
-    """Both the input and the output can be handled a batch at a time."""
+    """Both the input (a file, or a folder of Parquet files) and the output can be handled a
+    batch at a time."""
     if str(path) == io.STDIO:
         return False
-    return (io.format_of(path).name in STREAMED
+    return ((Path(path).is_dir() or io.format_of(path).name in STREAMED)
             and (str(output) == io.STDIO or io.format_of(output, output=True).name in STREAMED))
 
 
@@ -86,6 +87,30 @@ def open_parquet(path: Path, batch_rows: int) -> Source:
     empty = schema.empty_table()
     return Source(schema, batches(), io.Dataset(empty, str(path), "parquet"),
                   pf.metadata.num_rows)
+
+
+def open_parquet_folder(path: Path, batch_rows: int) -> Source:
+    """A Parquet dataset: a folder of Parquet files (in the order of their paths; a
+    ``key=value`` folder name adds that column, as Hive, Spark and pyarrow write them)."""
+    import pyarrow as pa
+    import pyarrow.dataset as pads
+
+    files = sorted(str(f) for f in path.rglob("*") if f.is_file()
+                   and f.suffix.lower() in (".parquet", ".pq") and not f.name.startswith((".", "_")))
+    if not files:
+        raise InputError(f"{path}: a folder with no Parquet files (.parquet) in it")
+    dataset = pads.dataset(files, format="parquet", partitioning="hive",
+                           partition_base_dir=str(path))
+    schema = dataset.schema
+    io.check_names(schema.names, str(path), where="in the files")
+
+    def batches() -> Iterator[Any]:
+        for fragment in dataset.get_fragments():  # one file after another, rows in order
+            for batch in fragment.to_batches(schema=schema, batch_size=batch_rows):
+                yield pa.Table.from_batches([batch], schema)
+
+    return Source(schema, batches(), io.Dataset(schema.empty_table(), str(path), "parquet"),
+                  dataset.count_rows())
 
 
 def open_ipc(path: Path, batch_rows: int) -> Source:
@@ -122,6 +147,14 @@ def open_source(path: str | Path, batch_rows: int = BATCH_ROWS, *, encoding: str
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        try:
+            return open_parquet_folder(p, batch_rows)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"{p}: cannot be read as a Parquet dataset "
+                             f"({_first_line(exc)})") from exc
     fmt = io.format_of(p).name
     if fmt not in STREAMED:
         raise InputError(f"{p}: {fmt} files are read whole (only Parquet, Arrow and CSV files "

@@ -75,6 +75,8 @@ def _output_path(args: argparse.Namespace) -> str:
     if args.input == io.STDIO:
         return io.STDIO
     source = Path(args.input)
+    if source.is_dir():  # a Parquet dataset
+        return str(source.with_name(f"{source.name}_zscores.parquet"))
     suffix = io.suffix_of(source)
     writable = {".xls": ".xlsx", ".xlsb": ".xlsx", ".ods": ".xlsx", ".xlsm": ".xlsx"}
     if args.command != "classify":  # tables of results: CSV, or the input's own kind
@@ -130,7 +132,11 @@ def _plain(v: Any) -> Any:
 
 def file_command(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    if args.input != io.STDIO:
+    folder = args.input != io.STDIO and Path(args.input).is_dir()
+    if folder and args.command != "classify":
+        raise InputError(f"{args.input}: is a folder; 'zscore {args.command}' reads one file "
+                         "(zscore classify reads a folder of Parquet files)")
+    if args.input != io.STDIO and not folder:
         io.format_of(args.input)  # a file ending zscore cannot read: say so first
     output = _output_path(args)
     io.check_output(output)  # every check before any work; nothing is written before the end
@@ -143,7 +149,7 @@ def file_command(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         if args.command == "classify" and args.sheet is None and \
-                stream.streamable(args.input, output):
+                stream.streamable(args.input, output):  # a folder too
             rows, written, text, notes = classify_streamed(args, output, console)
         else:
             with console.stage(f"reading {Path(args.input).name}"):
