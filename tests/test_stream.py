@@ -182,3 +182,22 @@ def test_a_folder_of_parquet_files_is_one_input_in_path_order(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     with pytest.raises(zscore.InputError, match="no Parquet files"):
         zscore.classify_file(tmp_path / "empty", tmp_path / "o.parquet")
+
+
+def test_a_polars_lazyframe_is_classified_lazily_with_the_first_rows_decisions():
+    pl = pytest.importorskip("polars")
+    table = _table(5_000, seed=11)
+    frame = pl.from_arrow(table)
+    lazy = frame.lazy().filter(pl.col("Desa") != "Cibodas")
+    out = zscore.classify(lazy, labels="id")
+    assert isinstance(out, pl.LazyFrame)  # nothing computed yet
+    want = zscore.classify(frame.filter(pl.col("Desa") != "Cibodas"), labels="id")
+    for engine in ("streaming", "in-memory"):
+        got = out.collect(engine=engine)
+        assert got.columns == want.columns
+        for name in ("id", "zlen", "zwei", "stunting", "reason"):
+            assert got[name].to_list() == want[name].to_list(), (engine, name)
+    assert out.select("zlen").head(5).collect()["zlen"].to_list() == \
+        want["zlen"].head(5).to_list()
+    with pytest.raises(zscore.InputError, match="name a column"):
+        zscore.classify(lazy, sex=np.ones(3))

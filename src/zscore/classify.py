@@ -507,6 +507,41 @@ def classify(
     given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
                  headc=headc, armc=armc, triskin=triskin, subskin=subskin,
                  birth_date=birth_date, visit_date=visit_date)
-    return run(data, given, age_unit=age_unit, units=units, date_format=date_format,
-               preset=preset, value_labels=value_labels, precision=precision, labels=labels,
-               standard=standard).out
+    options = dict(age_unit=age_unit, units=units, date_format=date_format, preset=preset,
+                   value_labels=value_labels, precision=precision, labels=labels,
+                   standard=standard)
+    if type(data).__name__ == "LazyFrame" and type(data).__module__.startswith("polars"):
+        return _lazy(data, given, options)
+    return run(data, given, **options).out
+
+
+#: Rows read to decide the columns, units, codes and date order of a table classified in parts
+#: (a polars LazyFrame, a Dask DataFrame): its first rows.
+SAMPLE_ROWS = 100_000
+
+
+def resolution_of(sample: Any, given: Mapping[str, Any], options: Mapping[str, Any]
+                  ) -> Resolution:
+    """The columns, units, codes and date order decided on ``sample`` (the first rows of a
+    table classified in parts), with every check classify makes, without the values."""
+    return run(sample, given, **options).resolution.detached()
+
+
+def classify_part(part: Any, given: Mapping[str, Any], resolution: Resolution,
+                  options: Mapping[str, Any]) -> Any:
+    """classify of one part of a table, with the decisions of :func:`resolution_of`."""
+    return run(part, given, resolution=resolution, **options).out
+
+
+def _lazy(frame: Any, given: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
+    """A polars LazyFrame, classified lazily batch by batch (polars' streaming engine can run
+    it): the columns are named, not given as arrays; the first rows decide as in one call."""
+    for name, value in given.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name}: name a column of the LazyFrame (arrays cannot be matched "
+                             "to a LazyFrame's rows)")
+    resolution = resolution_of(frame.head(SAMPLE_ROWS).collect(), given, options)
+    schema = classify_part(frame.head(0).collect(), given, resolution, options).schema
+    return frame.map_batches(lambda part: classify_part(part, given, resolution, options),
+                             schema=schema, streamable=True, predicate_pushdown=True,
+                             slice_pushdown=True)

@@ -8,15 +8,11 @@ on the whole table). Needs the ``dask`` extra: ``pip install "zscore-who[dask]"`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from .classify import run
+from .classify import SAMPLE_ROWS, classify_part, resolution_of
 from .errors import InputError
-from .resolve import CHILD_ARGS, DATE_ARGS, Resolution
-
-#: Rows of the first partition read to decide the columns, units, codes and date order.
-SAMPLE_ROWS = 100_000
+from .resolve import CHILD_ARGS, DATE_ARGS
 
 _CHILD_ARGS = (*CHILD_ARGS, *DATE_ARGS)
 
@@ -41,19 +37,6 @@ def _split(options: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
-def resolution_of(ddf: Any, given: Mapping[str, Any], options: Mapping[str, Any]
-                  ) -> Resolution:
-    """The columns, units, codes and date order, decided on the first rows (with every check
-    zscore.classify makes), without the values."""
-    sample = ddf.head(SAMPLE_ROWS, npartitions=-1, compute=True)
-    return run(sample, given, **options).resolution.detached()
-
-
-def _classify_part(part: Any, given: Mapping[str, Any], resolution: Resolution,
-                   options: Mapping[str, Any]) -> Any:
-    return run(part, given, resolution=resolution, **options).out
-
-
 def classify(ddf: Any, **options: Any) -> Any:
     """:func:`zscore.classify` of a Dask DataFrame, as a Dask DataFrame (lazy: nothing is
     computed until you ask). Arguments are classify's; columns are named, not given as arrays.
@@ -65,8 +48,8 @@ def classify(ddf: Any, **options: Any) -> Any:
     dd = _dataframe(ddf)
     options = dict(options)
     given = _split(options)
-    resolution = resolution_of(ddf, given, options)
-    meta = _classify_part(ddf._meta, given, resolution, options)
-    meta = dd.utils.clear_known_categories(meta)
-    return ddf.map_partitions(_classify_part, given, resolution, options, meta=meta,
+    sample = ddf.head(SAMPLE_ROWS, npartitions=-1, compute=True)
+    resolution = resolution_of(sample, given, options)
+    meta = dd.utils.clear_known_categories(classify_part(ddf._meta, given, resolution, options))
+    return ddf.map_partitions(classify_part, given, resolution, options, meta=meta,
                               align_dataframes=False)
