@@ -289,10 +289,17 @@ def _factorize_numpy(values: np.ndarray) -> Factorized:
 def _arrow_floats(values: Any) -> np.ndarray:
     """A pyarrow numeric array as float64, nulls as NaN. The cast is unsafe on purpose: an
     integer beyond 2**53 (or a uint64) becomes the nearest float, a huge and so out-of-range
-    value for its row, instead of an exception for the whole batch."""
+    value for its row, instead of an exception for the whole batch. float32 and float16 stay
+    as they are, to be read as the decimals they hold (parse.as_float)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_float32(values.type) or pa.types.is_float16(values.type):
+        width = np.float32 if pa.types.is_float32(values.type) else np.float16
+        chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+        parts = [pc.fill_null(c, float("nan")).to_numpy(zero_copy_only=False) for c in chunks]
+        return np.concatenate(parts).astype(width, copy=False) if parts else \
+            np.empty(0, dtype=width)
     return pc.cast(values, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
 
 
@@ -310,6 +317,8 @@ def _one_kind(values: list | tuple) -> bool:
     of value, or Python ints and floats (numpy would make True 1 beside an int, and an int a
     duration beside one)."""
     types = set(map(type, values))
+    if types <= {np.timedelta64, np.datetime64}:  # numpy would bring them to one unit
+        return len({np.datetime_data(v.dtype) for v in values}) <= 1
     return len(types) <= 1 or types <= {int, float}
 
 
@@ -340,14 +349,18 @@ def column_values(values: Any) -> np.ndarray | Factorized:
             if pa.types.is_nested(arrow_type):
                 raise _nested_error(getattr(values, "name", None), arrow_type)
             if not pa.types.is_decimal(arrow_type) and _is_arrow_number(arrow_type):
-                return values.to_numpy(dtype=np.float64, na_value=np.nan)
+                return _arrow_floats(values.array.__arrow_array__())
             return _factorize_arrow(values.array.__arrow_array__())
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-            return values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable, sparse
+            narrow = getattr(dtype, "numpy_dtype", None)  # Float32 as the decimals it holds
+            width = narrow if narrow in (np.float32, np.float16) else np.float64
+            return values.to_numpy(dtype=width, na_value=np.nan)  # nullable, sparse
         return _factorize_pandas(values)
     if mod == "polars":
         dtype = values.dtype
         if dtype.is_numeric() and not dtype.is_decimal():
+            if dtype == _polars_float32():  # as the decimals it holds (parse.as_float)
+                return values.fill_null(float("nan")).to_numpy()
             return values.cast(float).to_numpy()
         if dtype.is_nested():
             raise _nested_error(values.name, dtype)
@@ -415,6 +428,12 @@ def arrow_text(values: Any) -> list | None:
     if not all(isinstance(c, pa.StringArray | pa.LargeStringArray) for c in chunks):
         return None
     return chunks
+
+
+def _polars_float32() -> Any:
+    import polars as pl
+
+    return pl.Float32
 
 
 def _polars_string() -> Any:

@@ -41,13 +41,29 @@ def trim(text: str) -> str:
 
 
 def _is_missing(v: Any) -> bool:
+    """None, NaN of any kind (float, complex, Decimal, numpy's NaT), pandas' NA and NaT, a
+    masked cell, or text that means no value: missing, as pandas' factorize (used for object
+    columns) holds them."""
     if v is None or v is np.ma.masked:
         return True
     if isinstance(v, float | np.floating):
         return math.isnan(v)
     if isinstance(v, str):
         return trim(v).lower() in MISSING_TEXT
-    return type(v).__name__ in ("NAType", "NaTType")
+    if type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(v, decimal.Decimal):
+        return v.is_nan()
+    if isinstance(v, complex | np.complexfloating | np.datetime64 | np.timedelta64):
+        return bool(v != v)  # NaN parts, NaT
+    return False
+
+
+def _scalar(v: Any) -> Any:
+    """A 0-d numpy array is the value it holds (as a single value given for a column is)."""
+    if isinstance(v, np.ndarray) and v.ndim == 0 and v is not np.ma.masked:
+        return v.item()
+    return v
 
 
 def _is_time(v: Any) -> bool:
@@ -66,6 +82,7 @@ def parse_number(v: Any) -> float:
     This is the definition: every faster path of :func:`as_float` gives the same float."""
     if type(v) is float:  # the common case first (NaN stays NaN: missing)
         return v
+    v = _scalar(v)
     try:
         if _is_missing(v):
             return math.nan
@@ -170,6 +187,7 @@ def as_float(values: np.ndarray | Factorized) -> np.ndarray:
 def code_text(v: Any) -> str | None:
     """The text WHO compares codes as (str, trimmed, lower case); None when missing. A value
     that cannot be text (a dict, an integer too long to print) gives a key no code has."""
+    v = _scalar(v)
     if isinstance(v, bytes | np.bytes_):
         v = v.decode("utf-8", errors="replace")
     if type(v) is str:
@@ -178,11 +196,17 @@ def code_text(v: Any) -> str | None:
     try:
         if _is_missing(v):
             return None
-        if isinstance(v, float | np.floating) and float(v).is_integer():
-            v = int(v)
+        if isinstance(v, np.ndarray | list | tuple | dict | set):
+            return _NO_CODE  # a collection in a cell
+        if isinstance(v, float | np.floating | decimal.Decimal) and v == int(v):
+            v = int(v)  # 1.0, Decimal("1.0"): the code 1
         return trim(str(v)).lower()
-    except (ValueError, TypeError, ArithmeticError):
-        return "\x00invalid"
+    except (ValueError, TypeError, ArithmeticError, OverflowError):
+        return _NO_CODE
+
+
+#: The key of a value that cannot be a code (no code has it).
+_NO_CODE = "\x00invalid"
 
 
 #: Code points with a precomputed code table (text codes beyond them are looked up one by one).
