@@ -7,10 +7,11 @@ Public API: :func:`classify` (tables or arrays), :func:`child` (one child),
 from .child import ChildResult, child
 from .classify import classify
 from .errors import InputError, ZScoreWarning
-from .prevalence import prevalence
-from .quality import quality
+from .prevalence import PrevalenceAccumulator, prevalence
+from .quality import QualityAccumulator, quality
 from .stream import classify_file
 
 __version__ = "0.1.0"
-__all__ = ["ChildResult", "InputError", "ZScoreWarning", "__version__", "child", "classify",
-           "classify_file", "prevalence", "quality"]
+__all__ = ["ChildResult", "InputError", "PrevalenceAccumulator", "QualityAccumulator",
+           "ZScoreWarning", "__version__", "child", "classify", "classify_file", "prevalence",
+           "quality"]

@@ -25,13 +25,22 @@ Rows arrive coded by :mod:`zscore.prevalence`:
 * ``codes`` int[K, n]: each row's level in each grouping (-1: none); group ``g`` of grouping
   ``k`` is ``offsets[k] + code``; group 0 is "All" and holds every row;
 * ``w`` float64 sampling weights (>= 0, finite); any size: see "weights of any size" below.
+
+The rows of a table may come in parts (a file read in batches, Dask partitions): each part
+becomes :class:`Sums` that add up over parts, and the estimates are computed from them once
+(:func:`estimates`). Where every row is its own PSU the variance needs per (stratum, group) sums
+of w, w^2 per class and of the z-scores' deviations (two passes within a part, moved to the
+common mean when parts merge); for a clustered design, per PSU and group, its PSU_CH sums (an
+"entry"): a PSU whose rows are in two parts gets one entry from both. A part that is the whole
+table (:func:`zscore.prevalence`) reads its entries as they are made, never keeping them
+(:func:`psu_variance`): the same numbers, bit for bit, as from the kept entries of one part.
 """
 
 from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numba import njit
@@ -66,8 +75,9 @@ NCH = C_POS + 1
 PSU_IND = NBIN + 2
 PSU_COMB = NIND * PSU_IND
 PSU_CH = PSU_COMB + 3
-# Pass 2 channels per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2, d = z - mean.
-DEV_CH = 3
+# Pass 2 channels per (stratum, group, indicator), d = z - mean: sum w d, sum w d^2, sum w^2 d^2,
+# and to move them to another mean (parts merged), sum w^2 d and sum w^2.
+DEV_CH = 5
 
 
 # --- coding the rows ------------------------------------------------------------------------------
@@ -197,7 +207,7 @@ def _pass1_rows(rows, start, stop, w, wscale, stratum, codes, offsets, bins, z0,
 # --- pass 2: deviations from the group means ------------------------------------------------------
 @njit(cache=True, nogil=True)
 def _pass2_rows(rows, start, stop, w, wscale, stratum, codes, offsets, bins, z0, z1, z2, z3, mean,
-                acc):
+                movable, acc):
     K = codes.shape[0]
     scaled = wscale.size > 0
     for idx in range(start, stop):
@@ -230,90 +240,115 @@ def _pass2_rows(rows, start, stop, w, wscale, stratum, codes, offsets, bins, z0,
                 acc[h, g, j, 0] += wd
                 acc[h, g, j, 1] += wd * d
                 acc[h, g, j, 2] += wd * wd
+                if movable:  # for another mean: see DEV_CH
+                    acc[h, g, j, 3] += wd * wi
+                    acc[h, g, j, 4] += wi * wi
 
 
-# --- clustered designs: PSU totals, centred within strata -----------------------------------------
+# --- clustered designs: PSU totals per group, then centred within strata ------------------------
+# A PSU's rows may come in several parts of a table (files read in batches, Dask partitions), so
+# the clustered variance keeps, per PSU and per group with rows in it, the PSU's sums (its
+# "entry": PSU_CH channels, linear in the weights). Entries of the same PSU and group from two
+# parts add up (:func:`consolidate`); the variance is computed from the entries once the
+# estimates are known (:func:`table_variance`). A table holds, per PSU p, its entries at
+# start[p] .. start[p] + count[p] - 1 of ``group`` (the group of each entry) and ``sums``.
 @njit(cache=True, nogil=True)
-def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, wscale, codes,
-                    offsets, bins, z0, z1, z2, z3, ratio, total, var, devsq):
-    """Add the variance contributions of the strata of PSUs first_psu..last_psu-1 to ``var``,
-    and sum w (z - mean)^2 of their rows per group and indicator to ``devsq``."""
-    ngroups = ratio.shape[0]
+def _psu_rows(first_psu, last_psu, order, psu_start, w, wscale, codes, offsets, bins, z0, z1, z2,
+              z3, mean, slot, slot0, count, group, sums, dev, buf, in_psu, psu_groups, movable):
+    """The entries of PSUs first_psu..last_psu-1 (rows ``order[psu_start[p]:psu_start[p + 1]]``)
+    written from ``slot[p] - slot0`` on, and sum w d, sum w d^2 with d = z - mean[g, j] of their
+    rows per group and indicator into ``dev`` (sum w d only if ``movable``: to centre them on
+    another mean). ``buf`` (zeros [G, PSU_CH]), ``in_psu`` (False [G]) and ``psu_groups`` [G]:
+    room for a PSU's sums, left as they were found."""
     K = codes.shape[0]
     scaled = wscale.size > 0
-    buf = np.zeros((ngroups, PSU_CH))  # the PSU's sums, per group
-    in_psu = np.zeros(ngroups, dtype=np.bool_)
-    psu_groups = np.empty(ngroups, dtype=np.int64)
-    in_stratum = np.zeros(ngroups, dtype=np.bool_)
-    stratum_groups = np.empty(ngroups, dtype=np.int64)
-    count = np.zeros(ngroups)  # PSUs of the stratum where the group has rows
-    mean = np.zeros((ngroups, NVAR))  # Welford, over those PSUs, of the PSU score sums
-    m2 = np.zeros((ngroups, NVAR))
-    t = np.empty(NVAR)
-    p = first_psu
-    while p < last_psu:
-        h = psu_stratum[p]
-        q = p
-        while q < last_psu and psu_stratum[q] == h:
-            q += 1
-        nh = q - p
-        nsg = 0
-        for psu in range(p, q):
-            npg = 0
-            for idx in range(psu_start[psu], psu_start[psu + 1]):
-                i = order[idx]
-                w0 = w[i]
-                for kk in range(K + 1):
-                    if kk == 0:
-                        g = 0
+    for psu in range(first_psu, last_psu):
+        npg = 0
+        for idx in range(psu_start[psu], psu_start[psu + 1]):
+            i = order[idx]
+            w0 = w[i]
+            for kk in range(K + 1):
+                if kk == 0:
+                    g = 0
+                else:
+                    c = codes[kk - 1, i]
+                    if c < 0:
+                        continue
+                    g = offsets[kk - 1] + c
+                wi = w0 * wscale[g] if scaled else w0
+                if not in_psu[g]:
+                    in_psu[g] = True
+                    psu_groups[npg] = g
+                    npg += 1
+                for j in range(NIND):
+                    b = bins[j, i]
+                    if b < 0:
+                        continue
+                    base = j * PSU_IND
+                    if b == OEDEMA_BIN:
+                        buf[g, base] += wi
+                        continue
+                    buf[g, base + b] += wi
+                    if j == 0:
+                        zv = z0[i]
+                    elif j == 1:
+                        zv = z1[i]
+                    elif j == 2:
+                        zv = z2[i]
                     else:
-                        c = codes[kk - 1, i]
-                        if c < 0:
-                            continue
-                        g = offsets[kk - 1] + c
-                    wi = w0 * wscale[g] if scaled else w0
-                    if not in_psu[g]:
-                        in_psu[g] = True
-                        psu_groups[npg] = g
-                        npg += 1
-                    for j in range(NIND):
-                        b = bins[j, i]
-                        if b < 0:
-                            continue
-                        base = j * PSU_IND
-                        if b == OEDEMA_BIN:
-                            buf[g, base] += wi
-                            continue
-                        buf[g, base + b] += wi
-                        if j == 0:
-                            zv = z0[i]
-                        elif j == 1:
-                            zv = z1[i]
-                        elif j == 2:
-                            zv = z2[i]
-                        else:
-                            zv = z3[i]
-                        buf[g, base + NBIN] += wi * zv
-                        buf[g, base + NBIN + 1] += wi
-                        d = zv - ratio[g, j * PER_IND + NCUT]
-                        devsq[g, j] += wi * d * d
-                    b = bins[4, i]
-                    if b >= 0:
-                        buf[g, PSU_COMB + b] += wi
-            for k in range(npg):
-                g = psu_groups[k]
-                in_psu[g] = False
+                        zv = z3[i]
+                    buf[g, base + NBIN] += wi * zv
+                    buf[g, base + NBIN + 1] += wi
+                    d = zv - mean[g, j]
+                    if movable:
+                        dev[g, j, 0] += wi * d
+                    dev[g, j, 1] += wi * d * d
+                b = bins[4, i]
+                if b >= 0:
+                    buf[g, PSU_COMB + b] += wi
+        at = slot[psu] - slot0
+        for k in range(npg):
+            g = psu_groups[k]
+            in_psu[g] = False
+            group[at + k] = g
+            for ch in range(PSU_CH):
+                sums[at + k, ch] = buf[g, ch]
+                buf[g, ch] = 0.0
+        count[psu] = npg
+
+
+@njit(cache=True, nogil=True)
+def _table_strata(p0, p1, last, psu_order, psu_stratum, nh_of, start, base, count, group, sums,
+                  ratio, total, var, nps, mean, m2, in_stratum, stratum_groups, nsg):
+    """Welford, per stratum and group, over the score sums of PSUs psu_order[p0:p1] (sorted by
+    stratum; their entries at start[psu] - base), adding to ``var`` the contribution of each
+    stratum whose last PSU is among them (one of ``nh_of[h]`` PSUs; ``last``: the end of the
+    PSUs this thread reads: a stratum still going on at p1 < last keeps its running sums, in
+    ``nps``, ``mean``, ``m2``, ``in_stratum``, ``stratum_groups`` and ``nsg[0]``, for the next
+    call)."""
+    t = np.empty(NVAR)
+    p = p0
+    while p < p1:
+        h = psu_stratum[psu_order[p]]
+        q = p
+        while q < p1 and psu_stratum[psu_order[q]] == h:
+            q += 1
+        nh = nh_of[h]
+        for pp in range(p, q):
+            psu = psu_order[pp]
+            for e in range(start[psu] - base, start[psu] - base + count[psu]):
+                g = group[e]
                 # the PSU's score sum (S - r W) / total of every estimate of group g
                 for j in range(NIND):
-                    base = j * PSU_IND
+                    bs = j * PSU_IND
                     v = j * PER_IND
-                    b0 = buf[g, base]
-                    b1 = buf[g, base + 1]
-                    b2 = buf[g, base + 2]
-                    b3 = buf[g, base + 3]
-                    b4 = buf[g, base + 4]
-                    b5 = buf[g, base + 5]
-                    b6 = buf[g, base + 6]
+                    b0 = sums[e, bs]
+                    b1 = sums[e, bs + 1]
+                    b2 = sums[e, bs + 2]
+                    b3 = sums[e, bs + 3]
+                    b4 = sums[e, bs + 4]
+                    b5 = sums[e, bs + 5]
+                    b6 = sums[e, bs + 6]
                     wp = b0 + b1 + b2 + b3 + b4 + b5 + b6
                     t[v] = b0 - ratio[g, v] * wp
                     t[v + 1] = b0 + b1 - ratio[g, v + 1] * wp
@@ -321,28 +356,28 @@ def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, wscal
                     t[v + 3] = b4 + b5 + b6 - ratio[g, v + 3] * wp
                     t[v + 4] = b5 + b6 - ratio[g, v + 4] * wp
                     t[v + 5] = b6 - ratio[g, v + 5] * wp
-                    t[v + 6] = buf[g, base + NBIN] - ratio[g, v + 6] * buf[g, base + NBIN + 1]
-                wp = buf[g, PSU_COMB] + buf[g, PSU_COMB + 1] + buf[g, PSU_COMB + 2]
-                t[V_COMBINED] = buf[g, PSU_COMB] - ratio[g, V_COMBINED] * wp
-                t[V_COMBINED + 1] = buf[g, PSU_COMB + 1] - ratio[g, V_COMBINED + 1] * wp
-                for ch in range(PSU_CH):
-                    buf[g, ch] = 0.0
+                    t[v + 6] = sums[e, bs + NBIN] - ratio[g, v + 6] * sums[e, bs + NBIN + 1]
+                wp = sums[e, PSU_COMB] + sums[e, PSU_COMB + 1] + sums[e, PSU_COMB + 2]
+                t[V_COMBINED] = sums[e, PSU_COMB] - ratio[g, V_COMBINED] * wp
+                t[V_COMBINED + 1] = sums[e, PSU_COMB + 1] - ratio[g, V_COMBINED + 1] * wp
                 if not in_stratum[g]:
                     in_stratum[g] = True
-                    stratum_groups[nsg] = g
-                    nsg += 1
-                count[g] += 1.0
-                inv = 1.0 / count[g]
+                    stratum_groups[nsg[0]] = g
+                    nsg[0] += 1
+                nps[g] += 1.0
+                inv = 1.0 / nps[g]
                 for v in range(NVAR):
                     tot = total[g, v]
                     tv = t[v] / tot if tot > 0.0 else 0.0
                     d = tv - mean[g, v]  # Welford: mean and sum of squared deviations
                     mean[g, v] += d * inv
                     m2[g, v] += d * (tv - mean[g, v])
-        for k in range(nsg):
+        if q < last and q == p1 and psu_stratum[psu_order[q]] == h:
+            break  # the stratum goes on in the next call
+        for k in range(nsg[0]):
             g = stratum_groups[k]
             in_stratum[g] = False
-            c = count[g]
+            c = nps[g]
             for v in range(NVAR):
                 mu = mean[g, v]
                 if nh > 1:
@@ -353,8 +388,99 @@ def _cluster_strata(first_psu, last_psu, order, psu_start, psu_stratum, w, wscal
                     var[g, v] += mu * mu  # a lonely PSU, "adjust"
                 mean[g, v] = 0.0
                 m2[g, v] = 0.0
-            count[g] = 0.0
+            nps[g] = 0.0
+        nsg[0] = 0
         p = q
+
+
+@njit(cache=True, nogil=True)
+def _psu_variance(first, last, order, psu_start, psu_order, psu_stratum, nh_of, w, wscale, codes,
+                  offsets, bins, z0, z1, z2, z3, mean_z, ratio, total, slot, cap, count, var,
+                  dev):
+    """The entries of PSUs first..last-1 made and read a chunk of at most ``cap`` entries at a
+    time (:func:`_psu_rows`, then :func:`_table_strata` with the final ``ratio``): the variance
+    of a table whose estimates are already known, without keeping its entries."""
+    ngroups = ratio.shape[0]
+    group = np.empty(cap, dtype=np.int64)
+    sums = np.empty((cap, PSU_CH))
+    buf = np.zeros((ngroups, PSU_CH))
+    in_psu = np.zeros(ngroups, dtype=np.bool_)
+    psu_groups = np.empty(ngroups, dtype=np.int64)
+    nps = np.zeros(ngroups)
+    mean = np.zeros((ngroups, NVAR))
+    m2 = np.zeros((ngroups, NVAR))
+    in_stratum = np.zeros(ngroups, dtype=np.bool_)
+    stratum_groups = np.empty(ngroups, dtype=np.int64)
+    nsg = np.zeros(1, dtype=np.int64)
+    c0 = first
+    while c0 < last:
+        c1 = c0 + 1
+        while c1 < last and slot[c1 + 1] - slot[c0] <= cap:
+            c1 += 1
+        _psu_rows(c0, c1, order, psu_start, w, wscale, codes, offsets, bins, z0, z1, z2, z3,
+                  mean_z, slot, slot[c0], count, group, sums, dev, buf, in_psu, psu_groups,
+                  False)
+        _table_strata(c0, c1, last, psu_order, psu_stratum, nh_of, slot, slot[c0], count, group,
+                      sums, ratio, total, var, nps, mean, m2, in_stratum, stratum_groups, nsg)
+        c0 = c1
+
+
+@njit(cache=True)
+def _consolidate(a_start, a_count, a_group, a_sums, psu, start, count, group, sums, npsu,
+                 ngroups):
+    """One table of ``npsu`` PSUs from table ``a`` (PSU p stays p) and the PSUs of other
+    tables: ``start``/``count`` the entries of each (all in ``group`` and ``sums``), ``psu``
+    the PSU it is in the result; the entries of a PSU and group found in several are added,
+    ``a``'s first, then in table order."""
+    first = np.zeros(npsu + 1, dtype=np.int64)
+    for r in range(psu.size):
+        first[psu[r] + 1] += 1
+    for p in range(npsu):
+        first[p + 1] += first[p]
+    fill = first[:-1].copy()
+    order = np.empty(psu.size, dtype=np.int64)
+    cap = 0
+    for r in range(psu.size):
+        order[fill[psu[r]]] = r
+        fill[psu[r]] += 1
+        cap += count[r]
+    for p in range(a_count.size):
+        cap += a_count[p]
+    out_start = np.zeros(npsu, dtype=np.int64)
+    out_count = np.zeros(npsu, dtype=np.int64)
+    out_group = np.empty(cap, dtype=np.int64)
+    out_sums = np.empty((cap, sums.shape[1]))
+    at_group = np.full(ngroups, -1, dtype=np.int64)
+    at = 0
+    for p in range(npsu):
+        s0 = at
+        if p < a_count.size:
+            for e in range(a_start[p], a_start[p] + a_count[p]):
+                g = a_group[e]
+                at_group[g] = at
+                out_group[at] = g
+                for ch in range(sums.shape[1]):
+                    out_sums[at, ch] = a_sums[e, ch]
+                at += 1
+        for idx in range(first[p], first[p + 1]):
+            r = order[idx]
+            for e in range(start[r], start[r] + count[r]):
+                g = group[e]
+                k = at_group[g]
+                if k >= 0:
+                    for ch in range(sums.shape[1]):
+                        out_sums[k, ch] += sums[e, ch]
+                else:
+                    at_group[g] = at
+                    out_group[at] = g
+                    for ch in range(sums.shape[1]):
+                        out_sums[at, ch] = sums[e, ch]
+                    at += 1
+        for e in range(s0, at):
+            at_group[out_group[e]] = -1
+        out_start[p] = s0
+        out_count[p] = at - s0
+    return out_start, out_count, out_group[:at], out_sums[:at]
 
 
 # --- ordering rows by PSU -------------------------------------------------------------------------
@@ -506,10 +632,16 @@ def scales_of(largest: np.ndarray) -> np.ndarray:
     return np.ldexp(1.0, np.where(largest > 0, np.clip(-e, -1022, 1023), 0))
 
 
+def group_largest(w: np.ndarray, rows: np.ndarray, m: int, codes: np.ndarray,
+                  offsets: np.ndarray, ngroups: int) -> np.ndarray:
+    """The largest weight of each group over the rows used (0: none positive)."""
+    return _group_max(w, rows, m, codes, offsets, ngroups)
+
+
 def group_scales(w: np.ndarray, rows: np.ndarray, m: int, codes: np.ndarray,
                  offsets: np.ndarray, ngroups: int) -> np.ndarray:
     """:func:`scales_of` the largest weight of each group over the rows used."""
-    return scales_of(_group_max(w, rows, m, codes, offsets, ngroups))
+    return scales_of(group_largest(w, rows, m, codes, offsets, ngroups))
 
 
 # --- running kernels on several threads -------------------------------------------------------
@@ -562,28 +694,152 @@ def pass1(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z
 
 
 def pass2(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z,
-          mean) -> np.ndarray:
-    """Per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2 with d = z - mean."""
+          mean, movable: bool = True) -> np.ndarray:
+    """Per (stratum, group, indicator): sum w d, sum w d^2, sum w^2 d^2 with d = z - mean,
+    and (``movable``) sum w^2 d, sum w^2, to centre them on another mean."""
     ranges = _ranges(m) if nstrata * ngroups <= 100_000 else [(0, m)]
     part = np.zeros((len(ranges), nstrata, ngroups, NIND, DEV_CH))
-    _run([(_pass2_rows, rows, a, b, w, wscale, stratum, codes, offsets, bins, *z, mean, part[k])
-          for k, (a, b) in enumerate(ranges)])
+    _run([(_pass2_rows, rows, a, b, w, wscale, stratum, codes, offsets, bins, *z, mean, movable,
+           part[k]) for k, (a, b) in enumerate(ranges)])
     return part.sum(axis=0)
 
 
-def cluster_variance(order, psu_start, psu_stratum, w, wscale, codes, offsets, bins, z, ratio,
-                     total) -> tuple[np.ndarray, np.ndarray]:
-    """var[g, v] of every estimate for a clustered design, and sum w (z - mean)^2 [g, j].
-    Rows ``order`` are sorted by PSU, PSU ``p`` holds ``order[psu_start[p]:psu_start[p + 1]]``
-    and PSUs are sorted by stratum; the work is cut at stratum boundaries."""
+@dataclass
+class Table:
+    """Per PSU p, its entries ``start[p] .. start[p] + count[p] - 1``: the group of each entry
+    and its PSU_CH sums (see :func:`_psu_rows`). Slots between two PSUs' entries may be unused
+    (:meth:`compact` removes them)."""
+
+    start: np.ndarray
+    count: np.ndarray
+    group: np.ndarray
+    sums: np.ndarray
+
+    @property
+    def entries(self) -> int:
+        return int(self.count.sum())
+
+    def compact(self, ngroups: int) -> Table:
+        """The same entries without unused slots."""
+        if self.group.size == self.entries:
+            return self
+        return consolidate(self, [], self.count.size, ngroups)
+
+    def regroup(self, group_of: np.ndarray, factor: np.ndarray | None) -> Table:
+        """The table with group g renamed group_of[g], its sums times factor[g] (a power of
+        two per group; None: 1). Unused slots hold group 0."""
+        sums = self.sums if factor is None else _times(self.sums, factor[self.group][:, None])
+        return Table(self.start, self.count, group_of[self.group], sums)
+
+
+def _times(x: np.ndarray, f: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return x * f
+
+
+def _slots(psu_start: np.ndarray, ngroups: int, k: int) -> np.ndarray:
+    """Where each PSU's entries start (and, last, the end of the table) when each PSU gets
+    room for its most entries: a group per row and grouping, at most every group."""
+    bound = np.minimum(ngroups, np.diff(psu_start) * (k + 1))
+    slot = np.zeros(psu_start.size, dtype=np.int64)
+    np.cumsum(bound, out=slot[1:])
+    return slot
+
+
+def psu_table(order, psu_start, psu_stratum, w, wscale, codes, offsets, bins, z, mean,
+              ngroups) -> tuple[Table, np.ndarray]:
+    """The entries of every PSU and group with rows in it, and sum w d, sum w d^2 with
+    d = z - mean [G, NIND, 2]. Rows ``order`` are sorted by PSU, PSU ``p`` holds
+    ``order[psu_start[p]:psu_start[p + 1]]`` and PSUs are sorted by stratum."""
+    npsu = psu_start.size - 1
+    slot = _slots(psu_start, ngroups, codes.shape[0])
+    count = np.zeros(npsu, dtype=np.int64)
+    group = np.zeros(int(slot[-1]), dtype=np.int64)  # unused slots: group 0 (see regroup)
+    sums = np.empty((int(slot[-1]), PSU_CH))  # pages never written are never allocated
     items = _work_items(psu_stratum, psu_start)
-    ngroups = ratio.shape[0]
-    part = np.zeros((len(items) - 1, ngroups, NVAR))
-    dev = np.zeros((len(items) - 1, ngroups, NIND))
-    _run([(_cluster_strata, items[k], items[k + 1], order, psu_start, psu_stratum, w, wscale,
-           codes, offsets, bins, *z, ratio, total, part[k], dev[k])
+    dev = np.zeros((len(items) - 1, ngroups, NIND, 2))
+    _run([(_psu_rows, items[k], items[k + 1], order, psu_start, w, wscale, codes, offsets, bins,
+           *z, mean, slot, 0, count, group, sums, dev[k], np.zeros((ngroups, PSU_CH)),
+           np.zeros(ngroups, dtype=np.bool_), np.empty(ngroups, dtype=np.int64), True)
           for k in range(len(items) - 1)])
-    return part.sum(axis=0), dev.sum(axis=0)
+    return Table(slot[:-1], count, group, sums), dev.sum(axis=0)
+
+
+#: Entries of PSUs made and read at a time when a table's estimates are known (0.6 MB: they
+#: stay in the processor's cache).
+CHUNK_ENTRIES = 1 << 11
+
+
+def psu_variance(order, psu_start, psu_stratum, w, wscale, codes, offsets, bins, z, mean, ratio,
+                 total) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`psu_table` and :func:`table_variance` at once, for a table whose estimates
+    (``ratio``, ``total``) are already known: the entries are made and read a chunk at a time,
+    never all kept. Returns var [G, NVAR] and the deviation sums [G, NIND, 2]."""
+    ngroups = ratio.shape[0]
+    npsu = psu_start.size - 1
+    slot = _slots(psu_start, ngroups, codes.shape[0])
+    count = np.zeros(npsu, dtype=np.int64)
+    nh_of = np.bincount(psu_stratum, minlength=int(psu_stratum.max(initial=-1)) + 1)
+    psu_order = np.arange(npsu, dtype=np.int64)
+    items = _work_items(psu_stratum, psu_start)
+    cap = max(CHUNK_ENTRIES, ngroups)
+    var = np.zeros((len(items) - 1, ngroups, NVAR))
+    dev = np.zeros((len(items) - 1, ngroups, NIND, 2))
+    _run([(_psu_variance, items[k], items[k + 1], order, psu_start, psu_order, psu_stratum,
+           nh_of.astype(np.int64), w, wscale, codes, offsets, bins, *z, mean, ratio, total, slot,
+           cap, count, var[k], dev[k]) for k in range(len(items) - 1)])
+    return var.sum(axis=0), dev.sum(axis=0)
+
+
+def consolidate(kept: Table | None, tables: list[tuple[np.ndarray, Table]], npsu: int,
+                ngroups: int) -> Table:
+    """One table of ``npsu`` PSUs from ``kept`` (its PSUs stay theirs) and ``(psu, table)``
+    pairs (PSU q of the table is PSU ``psu[q]``): the entries of a PSU and group found in
+    several are added."""
+    if kept is None:
+        z = np.zeros(0, dtype=np.int64)
+        kept = Table(z, z, z, np.zeros((0, PSU_CH)))
+    if not tables:
+        tables = [(np.zeros(0, dtype=np.int64), Table(*(np.zeros(0, dtype=np.int64),) * 3,
+                                                      np.zeros((0, PSU_CH))))]
+    offsets = np.cumsum([0] + [t.group.size for _, t in tables])[:-1]
+
+    def joined(arrays: list[np.ndarray]) -> np.ndarray:
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+    return Table(*_consolidate(
+        kept.start, kept.count, kept.group, kept.sums,
+        joined([np.asarray(p, dtype=np.int64) for p, _ in tables]),
+        joined([t.start + o for (_, t), o in zip(tables, offsets, strict=True)]),
+        joined([t.count for _, t in tables]), joined([t.group for _, t in tables]),
+        joined([t.sums for _, t in tables]), npsu, ngroups))
+
+
+def table_variance(table: Table, psu_stratum: np.ndarray, psu_rows: np.ndarray, ratio, total
+                   ) -> np.ndarray:
+    """var[g, v] of every estimate of a clustered design from its PSU table; ``psu_stratum``
+    and ``psu_rows``: each PSU's stratum and rows (to share the work between threads)."""
+    ngroups = ratio.shape[0]
+    if psu_stratum.size > 1 and (np.diff(psu_stratum) < 0).any():
+        psu_order = np.argsort(psu_stratum, kind="stable").astype(np.int64)
+    else:
+        psu_order = np.arange(psu_stratum.size, dtype=np.int64)
+    start = np.zeros(psu_stratum.size + 1, dtype=np.int64)
+    np.cumsum(psu_rows[psu_order], out=start[1:])
+    items = _work_items(psu_stratum[psu_order], start)
+    nh_of = np.bincount(psu_stratum, minlength=int(psu_stratum.max(initial=-1)) + 1)
+    part = np.zeros((len(items) - 1, ngroups, NVAR))
+
+    def job(k: int) -> None:
+        _table_strata(items[k], items[k + 1], items[k + 1], psu_order, psu_stratum,
+                      nh_of.astype(np.int64), table.start, 0, table.count, table.group,
+                      table.sums, ratio, total, part[k], np.zeros(ngroups),
+                      np.zeros((ngroups, NVAR)), np.zeros((ngroups, NVAR)),
+                      np.zeros(ngroups, dtype=np.bool_), np.empty(ngroups, dtype=np.int64),
+                      np.zeros(1, dtype=np.int64))
+
+    _run([(job, k) for k in range(len(items) - 1)])
+    return part.sum(axis=0)
 
 
 def _work_items(psu_stratum: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -601,7 +857,7 @@ def _work_items(psu_stratum: np.ndarray, start: np.ndarray) -> np.ndarray:
 # --- the estimates --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Design:
-    """How the rows were sampled, after WHO's row exclusions.
+    """How the rows of one table (or part of one) were sampled, after WHO's row exclusions.
 
     ``method``: ``"simple"`` (no design), ``"hybrid"`` (weights only) or ``"survey"``.
     ``rows``: the rows used (int64; empty: rows 0..nrows-1). ``stratum``: dense stratum codes
@@ -637,31 +893,181 @@ class Estimates:
     ul: np.ndarray
     sd: np.ndarray
 
+    def take(self, rows: np.ndarray) -> Estimates:
+        """The estimates of groups ``rows`` in that order."""
+        return Estimates(*(getattr(self, f)[rows] for f in
+                           ("pop", "unwpop", "r", "se", "ll", "ul", "sd")))
+
 
 def _cut_matrix() -> np.ndarray:
     return CUT_BINS.astype(np.float64)
 
 
-def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes: np.ndarray,
-             offsets: np.ndarray, ngroups: int, rescale: bool | None = None) -> Estimates:
-    """Every WHO estimate for every group (see the module docstring for the inputs).
-    ``rescale``: whether the weights go into the sums rescaled per group (None: when
-    :func:`needs_rescaling` says so)."""
-    w = design.weights
-    m = design.nrows
-    rows = design.rows
-    if rescale is None:
-        rescale = needs_rescaling(*weight_range(w, rows, m))
-    wscale = group_scales(w, rows, m, codes, offsets, ngroups) if rescale else np.empty(0)
-    row_psus = design.psu.size == 0
-    if row_psus and design.nstrata * ngroups * NCH * 8 > MAX_STRATUM_SUMS:
-        design = _rows_as_psus(design)  # too many (stratum, group) sums: the clustered pass
-        row_psus = False
-    # pass 1 per stratum only where every row is its own PSU (closed form per stratum)
-    stratum = design.stratum if row_psus else np.empty(0, dtype=np.int64)
-    nstrata = design.nstrata if row_psus else 1
-    acc = pass1(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z)
-    tot = acc.sum(axis=0)  # [G, NCH]
+# --- mergeable sums ---------------------------------------------------------------------------
+#: The power of the weights in each channel of the per-(stratum, group) sums (0: a count), of
+#: the deviations (``DEV_CH``) and of the PSU entries (all 1): sums kept for weights multiplied
+#: by 2^k are brought to 2^k' by multiplying each channel by 2^((k' - k) * power), exactly.
+S1_POWER = np.zeros(NCH, dtype=np.int64)
+for _j in range(NIND):
+    S1_POWER[_j * IND_CH: _j * IND_CH + NBIN] = 1
+    S1_POWER[_j * IND_CH + C_W2: _j * IND_CH + C_W2 + NBIN] = 2
+    S1_POWER[_j * IND_CH + C_WZ] = 1
+    S1_POWER[_j * IND_CH + C_WZW] = 1
+S1_POWER[COMB_CH: COMB_CH + 3] = 1
+S1_POWER[COMB_CH + 3: COMB_CH + 6] = 2
+DEV_POWER = np.array([1, 1, 2, 2, 2])
+
+
+def scale_channels(x: np.ndarray, factor: np.ndarray, power: np.ndarray, axis: int) -> np.ndarray:
+    """``x`` with its weights multiplied by ``factor`` (a power of two per group, along
+    ``axis``): each channel (last axis) times factor^power, one factor at a time (exact)."""
+    shape = [1] * x.ndim
+    shape[axis] = factor.size
+    f = factor.reshape(shape)
+    out = x
+    for p in range(1, int(power.max(initial=0)) + 1):
+        mask = (power >= p).astype(np.float64)  # channels of at least this power
+        out = _times(out, np.where(mask > 0, f, 1.0))
+    return out
+
+
+@dataclass
+class Sums:
+    """The sums one standard's table needs, over the rows of the parts added so far; they add
+    up over parts (:meth:`merge`, with the groups, strata and PSUs of both renumbered into one
+    set by the caller). ``s1`` [S, G, NCH]: per stratum when the rows are the PSUs (``dev`` then
+    holds [S, G, NIND, DEV_CH]), else one stratum; ``table`` and ``devsq`` [G, NIND, 2]: the
+    PSU entries of a clustered design. ``dev`` and ``devsq`` are centred on ``ref`` [G, NIND]
+    (a part's own means: exact two-pass sums within the part, moved to the common mean at the
+    end, Chan et al.'s update). ``wscale`` [G] (empty: none): the power of two each group's
+    weights were multiplied by (see "weights of any size")."""
+
+    s1: np.ndarray
+    ref: np.ndarray
+    dev: np.ndarray | None
+    devsq: np.ndarray | None
+    table: Table | None
+    wscale: np.ndarray
+    #: the clustered variance itself, for a part that is the whole table (:func:`part_sums`
+    #: with ``whole``): its entries were read as they were made, none kept; not mergeable
+    var: np.ndarray | None = None
+    #: tables of parts merged since ``table`` was last consolidated, as (PSU of each of their
+    #: PSUs in ``table``'s numbering, table) (:func:`consolidate` adds them in, once)
+    pending: list = field(default_factory=list)
+
+    def consolidated(self, npsu: int) -> Sums:
+        """The same sums with every pending table added into ``table``."""
+        if not self.pending and (self.table is None or self.table.group.size
+                                 == self.table.entries):
+            return self
+        table = consolidate(self.table, self.pending, npsu, self.ngroups)
+        return replace(self, table=table, pending=[])
+
+    @property
+    def ngroups(self) -> int:
+        return self.s1.shape[1]
+
+    def totals(self) -> np.ndarray:
+        return self.s1[0] if self.s1.shape[0] == 1 else self.s1.sum(axis=0)
+
+    def nbytes(self) -> int:
+        n = self.s1.nbytes + self.ref.nbytes + self.wscale.nbytes
+        for x in (self.dev, self.devsq):
+            n += 0 if x is None else x.nbytes
+        for t in ([] if self.table is None else [self.table]) + [t for _, t in self.pending]:
+            n += t.start.nbytes + t.count.nbytes + t.entries * (8 + PSU_CH * 8)
+        return n
+
+
+def group_means(tot: np.ndarray) -> np.ndarray:
+    """Mean z per group and indicator [G, NIND] from the totals; 0 where there is none."""
+    ind = tot[:, : NIND * IND_CH].reshape(tot.shape[0], NIND, IND_CH)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zmean = ind[:, :, C_WZ] / ind[:, :, C_WZW]
+    return np.where(np.isfinite(zmean), zmean, 0.0)
+
+
+def part_sums(design: Design, bins, z, codes, offsets, ngroups, wscale, *, by_stratum: bool,
+              clustered: bool, whole: bool = False) -> Sums:
+    """The sums of one part (:class:`Sums`): per stratum (``by_stratum``: the rows may be the
+    PSUs) and the PSU entries (``clustered``; ``design.psu`` gives the PSUs). ``whole``: the
+    part is the whole table, so its estimates are final and the clustered variance is computed
+    as the entries are made (:func:`psu_variance`) instead of keeping them."""
+    w, m, rows = design.weights, design.nrows, design.rows
+    stratum = design.stratum if by_stratum else np.empty(0, dtype=np.int64)
+    nstrata = design.nstrata if by_stratum else 1
+    s1 = pass1(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z)
+    ref = group_means(s1.sum(axis=0))
+    dev = devsq = table = None
+    if by_stratum:
+        dev = pass2(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z, ref,
+                    movable=not whole)
+    var = None
+    if clustered:
+        order, start = order_by_code(design.psu, design.npsu, rows, m)
+        if whole:
+            ratio, total = _ratios(s1.sum(axis=0), ngroups)
+            var, devsq = psu_variance(order, start, design.psu_stratum, w, wscale, codes,
+                                      offsets, bins, z, ref, ratio, total)
+        else:
+            table, devsq = psu_table(order, start, design.psu_stratum, w, wscale, codes,
+                                     offsets, bins, z, ref, ngroups)
+    return Sums(s1, ref, dev, devsq, table, wscale, var)
+
+
+def moved(dev: np.ndarray, weight: np.ndarray, square: np.ndarray | None, delta: np.ndarray
+          ) -> np.ndarray:
+    """Deviation sums (channels as in DEV_CH: sum w d, sum w d^2, then with ``square`` the
+    w^2 ones) centred on another mean: d' = d + delta (delta = old mean - new mean; 0 where
+    the group has no weight, so nothing changes there)."""
+    delta = np.where(weight > 0, delta, 0.0)
+    if not delta.any():
+        return dev
+    out = dev.copy()
+    with np.errstate(invalid="ignore", over="ignore"):
+        out[..., 0] = dev[..., 0] + delta * weight
+        out[..., 1] = dev[..., 1] + 2.0 * delta * dev[..., 0] + delta * delta * weight
+        if square is not None:
+            out[..., 2] = dev[..., 2] + 2.0 * delta * dev[..., 3] + delta * delta * square
+            out[..., 3] = dev[..., 3] + delta * square
+    return out
+
+
+def z_weights(s1: np.ndarray) -> np.ndarray:
+    """Sum of the weights of the rows with a z-score [..., G, NIND] from the sums."""
+    return np.stack([s1[..., j * IND_CH + C_WZW] for j in range(NIND)], axis=-1)
+
+
+def estimates(sums: Sums, method: str, df_prevalence: float, df_mean: float,
+              stratum_rows: np.ndarray | None, psu_stratum: np.ndarray | None,
+              psu_rows: np.ndarray | None) -> Estimates:
+    """Every WHO estimate for every group from the sums. Without a PSU table the rows are the
+    PSUs: ``stratum_rows`` gives each stratum's rows; with one, ``psu_stratum`` and ``psu_rows``
+    each PSU's stratum and rows."""
+    ngroups = sums.ngroups
+    tot = sums.totals()
+    ratio, total = _ratios(tot, ngroups)
+    mean = group_means(tot)
+    if sums.var is not None:  # a whole table's, computed as its entries were made
+        var = sums.var
+        devsq = moved(sums.devsq, z_weights(tot), None, sums.ref - mean)[:, :, 1]
+    elif sums.table is None:
+        wz = z_weights(sums.s1)  # [S, G, NIND]
+        dev = moved(sums.dev, wz, sums.dev[..., 4], sums.ref - mean)
+        var = _row_psu_variance(stratum_rows.astype(np.float64), sums.s1, dev, ratio, total,
+                                ngroups)
+        devsq = dev.sum(axis=0)[:, :, 1]
+    else:
+        var = table_variance(sums.table, psu_stratum, psu_rows, ratio, total)
+        devsq = moved(sums.devsq, z_weights(tot), None, sums.ref - mean)[:, :, 1]
+    est = _finish(method, df_prevalence, df_mean, tot, devsq, ratio, total, var)
+    if sums.wscale.size:  # the weighted n back on the scale of the weights (inf beyond float64's)
+        with np.errstate(over="ignore"):
+            est.pop[...] = est.pop / sums.wscale[:, None]
+    return est
+
+
+def _ratios(tot: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
     cut = _cut_matrix()
     with np.errstate(invalid="ignore", divide="ignore"):
         ind = tot[:, : NIND * IND_CH].reshape(ngroups, NIND, IND_CH)
@@ -684,21 +1090,7 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
         ratio[:, V_COMBINED] = comb[:, 0] / comb_all
         ratio[:, V_COMBINED + 1] = comb[:, 1] / comb_all
         total[:, V_COMBINED: V_COMBINED + 2] = comb_all[:, None]
-    if row_psus:
-        mean_for_kernel = np.where(np.isfinite(zmean), zmean, 0.0)
-        dev = pass2(rows, m, w, wscale, stratum, nstrata, codes, offsets, ngroups, bins, z,
-                    mean_for_kernel)
-        var = _row_psu_variance(design, acc, dev, ratio, total, ngroups)
-        devsq = dev.sum(axis=0)[:, :, 1]
-    else:
-        order, start = order_by_code(design.psu, design.npsu, rows, m)
-        var, devsq = cluster_variance(order, start, design.psu_stratum, w, wscale, codes, offsets,
-                                      bins, z, ratio, total)
-    est = _finish(design, tot, devsq, ratio, total, var, ngroups)
-    if wscale.size:  # the weighted n back on the scale of the weights (inf beyond float64's)
-        with np.errstate(over="ignore"):
-            est.pop[...] = est.pop / wscale[:, None]
-    return est
+    return ratio, total
 
 
 #: Bytes of per-(stratum, group) sums above which a design whose rows are its PSUs goes through
@@ -706,31 +1098,27 @@ def estimate(design: Design, bins: np.ndarray, z: tuple[np.ndarray, ...], codes:
 MAX_STRATUM_SUMS = 1 << 28
 
 
-def _rows_as_psus(design: Design) -> Design:
+def rows_as_psus(design: Design) -> Design:
     """The same design with every row used given its own PSU code, numbered stratum by
     stratum."""
-    rows = design.rows if design.rows.size else np.arange(design.nrows)
-    by_stratum = rows[np.argsort(design.stratum[rows], kind="stable")]
-    psu = np.full(design.stratum.size, -1, dtype=np.int64)
+    stratum = design.stratum if design.stratum.size else np.zeros(design.weights.size,
+                                                                   dtype=np.int64)
+    by_stratum = rows_by_stratum(design)
+    psu = np.full(stratum.size, -1, dtype=np.int64)
     psu[by_stratum] = np.arange(by_stratum.size)
     return replace(design, psu=psu, npsu=int(by_stratum.size),
-                   psu_stratum=design.stratum[by_stratum])
+                   psu_stratum=stratum[by_stratum])
 
 
-def _row_psu_variance(design, acc, dev, ratio, total, ngroups) -> np.ndarray:
-    """var[g, v] when every row is its own PSU: per stratum, sum t^2 and sum t in closed form."""
-    if design.nstrata == 1:
-        nh = np.array([float(design.nrows)])
-    else:
-        _, count, _ = code_presence(design.stratum, design.nstrata, design.rows, design.nrows,
-                                    np.empty(0))
-        nh = count[: design.nstrata].astype(np.float64)
+def _row_psu_variance(nh_all, acc, dev, ratio, total, ngroups) -> np.ndarray:
+    """var[g, v] when every row is its own PSU: per stratum, sum t^2 and sum t in closed form
+    (``nh_all``: the rows of each stratum)."""
     cut = _cut_matrix()
     var = np.zeros((ngroups, NVAR))
     with np.errstate(invalid="ignore", divide="ignore"):
-        for h in range(design.nstrata):
+        for h in range(acc.shape[0]):
             a = acc[h]
-            n = nh[h]
+            n = nh_all[h]
             if n == 0:
                 continue
             st = np.zeros((ngroups, NVAR))  # sum of t
@@ -769,7 +1157,9 @@ def _row_psu_variance(design, acc, dev, ratio, total, ngroups) -> np.ndarray:
     return var
 
 
-def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates:
+def _finish(method: str, df_prevalence: float, df_mean: float, tot, devsq, ratio, total, var
+            ) -> Estimates:
+    ngroups = tot.shape[0]
     pop = np.zeros((ngroups, NIND + 1))
     unwpop = np.zeros((ngroups, NIND + 1))
     for j in range(NIND):
@@ -784,8 +1174,8 @@ def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates
         se = np.sqrt(np.where(total > 0, np.maximum(var, 0.0), np.nan))
         is_prev = np.ones(NVAR, dtype=bool)
         is_prev[NCUT::PER_IND][:NIND] = False
-        tq_prev = _t_quantile(design.df_prevalence)
-        tq_mean = _t_quantile(design.df_mean)
+        tq_prev = _t_quantile(df_prevalence)
+        tq_mean = _t_quantile(df_mean)
         ll = np.full_like(r, np.nan)
         ul = np.full_like(r, np.nan)
         # prevalences: Wald interval on the logit scale (svyciprop(method = "logit"))
@@ -807,7 +1197,7 @@ def _finish(design: Design, tot, devsq, ratio, total, var, ngroups) -> Estimates
 
         # SD of z: sqrt(sum w d^2 / sum w * n / (n - 1))
         zw = np.stack([tot[:, j * IND_CH + C_WZW] for j in range(NIND)], axis=1)
-        if design.method == "survey":
+        if method == "survey":
             n = np.repeat(tot[:, C_POS, None], NIND, axis=1)  # svyvar: rows with weight > 0
         else:
             n = np.stack([tot[:, j * IND_CH + C_NZ] for j in range(NIND)], axis=1)
@@ -822,3 +1212,11 @@ def _t_quantile(df: float) -> float:
     from scipy import stats
 
     return float(stats.t.ppf(0.975, df))
+
+
+def rows_by_stratum(design: Design) -> np.ndarray:
+    """The rows used ordered by stratum (stable): the rows of :func:`rows_as_psus`'s PSUs."""
+    rows = design.rows if design.rows.size else np.arange(design.nrows)
+    stratum = design.stratum if design.stratum.size else np.zeros(design.weights.size,
+                                                                   dtype=np.int64)
+    return rows[np.argsort(stratum[rows], kind="stable")]

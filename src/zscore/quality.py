@@ -12,6 +12,7 @@ count them per group (``np.bincount`` for small data, the numba kernels of
 
 from __future__ import annotations
 
+import copy
 import importlib
 import math
 import warnings
@@ -22,10 +23,11 @@ from typing import Any
 import numpy as np
 
 from . import _survey, dates, rules
+from .accumulate import merge_moments
 from .errors import InputError, ZScoreWarning
 from .frames import Factorized, column_values, table_columns
 from .inputs import gather
-from .resolve import column_of, resolve
+from .resolve import column_name, column_of, resolve
 
 _classify = importlib.import_module(".classify", __package__)  # the module, not the function
 
@@ -112,6 +114,7 @@ class _Data:
     birth_day: np.ndarray | None = None  # int8 1-31, 0 = missing or unreadable
     weights: np.ndarray | None = None  # NaN: left out of weighted checks
     columns: list[str] = field(default_factory=list)  # where each argument was found
+    decisions: Any = None  # _Columns: what was found, for the table's later parts
 
 
 @dataclass
@@ -121,10 +124,19 @@ class _Groups:
     by: str
     labels: list[str]
     codes: np.ndarray
+    #: the value of each label and how the labels are ordered: "categories" (a categorical's
+    #: order), "sorted" (by value), "first" (values that do not sort together: as met)
+    values: list[Any] = field(default_factory=list)
+    order: str = "sorted"
+    #: rows with no group (None: counted from ``codes``)
+    no_group: int | None = None
 
     @property
     def size(self) -> int:
         return len(self.labels)
+
+    def without_group(self) -> int:
+        return int(np.count_nonzero(self.codes < 0)) if self.no_group is None else self.no_group
 
 
 def _resolve(data: Any, arg: str, value: Any) -> Any:
@@ -183,15 +195,37 @@ def _existing_scores(data: Any) -> dict[str, tuple[Any, Any]] | None:
 _ARGS = ("sex", "age", "weight", "lenhei", "measure", "oedema")
 
 
+@dataclass
+class _Columns:
+    """What the first part of a table decided, kept for its later parts: the child's
+    resolution (without data), the z-score columns of a classified table, where the birth date
+    and the weights come from and the order of the birth dates' day and month."""
+
+    res: Any
+    scored: list[str] | None
+    standard: bool
+    birth: tuple[str, Any] | None  # ("res", None) | ("column", name) | ("array", None)
+    birth_order: str | None
+    weights: tuple[str, Any] | None  # ("column", name) | ("array", None)
+    by: list[tuple[str, Any]] | None = None  # (name, column name or None for an array)
+
+
 def _gather(data: Any, given: dict[str, Any], options: dict[str, Any], standard: str,
-            birth_date: Any, weights: Any) -> _Data:
+            birth_date: Any, weights: Any, cols: _Columns | None = None) -> _Data:
     names = table_columns(data)[0] if data is not None else []
-    scored = _existing_scores(data)
-    if given["sex"] is None and "csex" in names and \
-            "sex" not in resolve(data, given, args=("sex",)).found:
-        given = {**given, "sex": "csex"}  # a classify output without its input columns
-    inp, res = gather(data, given, args=_ARGS, require_measurement=False, no_age="ignore",
-                      check=scored is None, **options)
+    first = cols is None
+    if cols is None:
+        scored = _existing_scores(data)
+        if given["sex"] is None and "csex" in names and \
+                "sex" not in resolve(data, given, args=("sex",)).found:
+            given = {**given, "sex": "csex"}  # a classify output without its input columns
+        inp, res = gather(data, given, args=_ARGS, require_measurement=False, no_age="ignore",
+                          check=scored is None, **options)
+    else:
+        inp, res = gather(data, {}, resolution=cols.res)
+        getter = table_columns(data)[1]
+        scored = ({z: (getter(z), getter("f" + z[1:])) for z in cols.scored}
+                  if cols.scored else None)
     n = inp.n
     # months, unrounded; negative or unreadable ages are no age, +inf is too old (as classify)
     age = inp.age / rules.DAYS_PER_MONTH if inp.age_unit == "days" else inp.age.copy()
@@ -204,11 +238,12 @@ def _gather(data: Any, given: dict[str, Any], options: dict[str, Any], standard:
               weight=m.get("weight"), lenhei=m.get("lenhei"),
               measure=inp.measure if "measure" in supplied else None,
               standard=np.zeros(n, dtype=np.int8))
+    has_standard = "standard" in names if cols is None else cols.standard
     if scored is not None:
         for z, (zcol, fcol) in scored.items():
             d.z[z] = _classify.as_float(column_values(zcol))
             d.flagged[z] = _classify.as_float(column_values(fcol)) == 1
-        if "standard" in names:
+        if has_standard:
             d.standard = _standard_codes(table_columns(data)[1]("standard"), n)
     else:
         raw = _classify.compute(inp, precision="who", scheme=(), standard=standard)
@@ -218,22 +253,52 @@ def _gather(data: Any, given: dict[str, Any], options: dict[str, Any], standard:
                 d.flagged["z" + name] = raw.f[s] == 1
         d.standard = raw.standard
 
-    bd = res.column("birth_date")
-    if bd is None and birth_date is not None:
-        bd = _resolve(data, "birth_date", birth_date)
-    if bd is None and data is not None and birth_date is None:
-        bd = resolve(data, {}, args=("birth_date",)).column("birth_date")
+    if cols is None:
+        bd, birth = res.column("birth_date"), None
+        if bd is not None:
+            birth = ("res", None)
+        if bd is None and birth_date is not None:
+            bd = _resolve(data, "birth_date", birth_date)
+            birth = (("column", column_name(data, "birth_date", birth_date))
+                     if data is not None and isinstance(birth_date, str) else ("array", None))
+        if bd is None and data is not None and birth_date is None:
+            found = resolve(data, {}, args=("birth_date",)).found.get("birth_date")
+            if found is not None:
+                bd, birth = found.values, ("column", found.column)
+        order = res.date_format
+    else:
+        birth, order = cols.birth, cols.birth_order
+        bd = None
+        if birth is not None:
+            kind, name = birth
+            if kind == "array":
+                raise InputError("birth_date: values given as an array cannot be read in parts; "
+                                 "name a column")
+            bd = res.column("birth_date") if kind == "res" else table_columns(data)[1](name)
     if bd is not None:
-        d.birth_month, d.birth_day = _month_day(bd, n, res.date_format)
+        d.birth_month, d.birth_day, order = _month_day(bd, n, order)
         d.given.add("birth_date")
+    if cols is None:
+        wsrc = None
+        if weights is not None:
+            wsrc = (("column", column_name(data, "weights", weights))
+                    if data is not None and isinstance(weights, str) else ("array", None))
+        cols = _Columns(res.detached(), list(scored) if scored else None, has_standard, birth,
+                        order, wsrc)
     if weights is not None:
-        d.weights = _weights(_resolve(data, "weights", weights), n)
+        kind, name = cols.weights
+        if kind == "array" and not first:
+            raise InputError("weights: values given as an array cannot be read in parts; name a "
+                             "column")
+        d.weights = _weights(weights if kind == "array" else table_columns(data)[1](name), n)
+    d.decisions = cols
     return d
 
 
-def _month_day(values: Any, n: int, order: str | None) -> tuple[np.ndarray, np.ndarray]:
+def _month_day(values: Any, n: int, order: str | None
+               ) -> tuple[np.ndarray, np.ndarray, str | None]:
     """Calendar month and day of dates (0 where missing or unreadable), read as the age's dates
-    are (zscore.dates)."""
+    are (zscore.dates), and the order of day and month used."""
     prepared = dates.prepare(values)
     if isinstance(prepared, Factorized) and prepared.codes.ndim == 0:
         prepared = Factorized(np.zeros(n, dtype=np.int64), prepared.uniques)
@@ -246,7 +311,7 @@ def _month_day(values: Any, n: int, order: str | None) -> tuple[np.ndarray, np.n
     stamp = np.where(ok, days, 0).astype(np.int64).astype("datetime64[D]")
     month = (stamp.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.int8)
     day = (stamp - stamp.astype("datetime64[M]")).astype(np.int64).astype(np.int8) + 1
-    return np.where(ok, month, 0).astype(np.int8), np.where(ok, day, 0).astype(np.int8)
+    return np.where(ok, month, 0).astype(np.int8), np.where(ok, day, 0).astype(np.int8), order
 
 
 def _standard_codes(values: Any, n: int) -> np.ndarray:
@@ -271,22 +336,26 @@ def _label(value: Any) -> str:
 def _grouping(name: str, values: Any, n: int) -> _Groups:
     pd = _pandas()
     series = _as_series(values, n)
+    order = "sorted"
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy(dtype=np.int64)
         uniques = list(series.cat.categories)
+        order = "categories"
     else:
         try:
             codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
         except TypeError:  # values that do not sort together (numbers and text)
             codes, uniques = pd.factorize(series, sort=False, use_na_sentinel=True)
+            order = "first"
         codes = codes.astype(np.int64, copy=False)
-    return _Groups(name, [_label(u) for u in uniques], codes)
+        uniques = list(uniques)
+    return _Groups(name, [_label(u) for u in uniques], codes, uniques, order)
 
 
-def _groupings(data: Any, by: Any, n: int) -> list[_Groups]:
-    out = [_Groups("all", ["All"], np.zeros(n, dtype=np.int64))]
+def _by_items(data: Any, by: Any) -> list[tuple[str, Any]]:
+    """The groupings asked for: (name, column name) or (name, array)."""
     if by is None:
-        return out
+        return []
     if isinstance(by, Mapping):
         items = list(by.items())
     else:
@@ -296,11 +365,23 @@ def _groupings(data: Any, by: Any, n: int) -> list[_Groups]:
         names = [by] if isinstance(by, str) else list(by)
         if not all(isinstance(b, str) for b in names):
             raise InputError("by= takes column names (or a dict of name: array)")
-        items = [(b, _resolve(data, "by", b)) for b in names]
-    for name, values in items:
+        items = list(zip(names, names, strict=True))
+    return [(str(name), column_name(data, "by", v) if isinstance(v, str) and data is not None
+             else v) for name, v in items]
+
+
+def _groupings(data: Any, by: Any, n: int, items: list[tuple[str, Any]] | None = None,
+               later: bool = False) -> list[_Groups]:
+    """The groupings of the rows: "all", then each of ``by`` (``items``: as :func:`_by_items`
+    found them; ``later``: in a later part of the table, where arrays cannot be used)."""
+    out = [_Groups("all", ["All"], np.zeros(n, dtype=np.int64), ["All"], "categories")]
+    for name, values in _by_items(data, by) if items is None else items:
         if isinstance(values, str):
-            values = _resolve(data, "by", values)
-        groups = _grouping(str(name), values, n)
+            values = table_columns(data)[1](values)
+        elif later:
+            raise InputError(f"by={name!r}: values given as an array cannot be read in parts; "
+                             "name a column")
+        groups = _grouping(name, values, n)
         if groups.size > MAX_GROUPS:
             raise InputError(f"by={name!r} has {groups.size:,} groups; the checks describe groups "
                              f"of many children (at most {MAX_GROUPS:,} groups per grouping)")
@@ -657,7 +738,7 @@ def _missing(d: _Data, combos: list, t: _Sums, r: _Rows,
               reference=_COMPLETENESS, source=NONE)
     if r.groups.by == "all":  # rows without a group, for each grouping
         for other in groupings[1:]:
-            count = np.array([float(np.count_nonzero(other.codes < 0))])
+            count = np.array([float(other.without_group())])
             r.add("missing", other.by, "% missing (no group)", t.total,
                   100 * _divide(count, t.total), verdict=INFO, reference=_COMPLETENESS,
                   source=NONE)
@@ -816,14 +897,22 @@ def _check_weight_range(w: np.ndarray) -> bool:
     return _survey.needs_rescaling(low, high)
 
 
-def _rescale_weights(w: np.ndarray, groups: _Groups) -> np.ndarray:
+def _largest_weights(w: np.ndarray, groups: _Groups) -> np.ndarray:
+    """The largest weight of each group (0: none positive)."""
+    ok = (groups.codes >= 0) & (w > 0)  # NaN fails too
+    largest = np.zeros(groups.size)
+    np.maximum.at(largest, groups.codes[ok], w[ok])
+    return largest
+
+
+def _rescale_weights(w: np.ndarray, groups: _Groups, largest: np.ndarray | None = None
+                     ) -> np.ndarray:
     """The weights of each group times the power of two that brings the group's largest into
     [0.5, 1): exact, and no weighted check changes (every one is a ratio within its group),
     but their squares stay inside float64's range (see zscore._survey, "weights of any
     size")."""
-    ok = (groups.codes >= 0) & (w > 0)  # NaN fails too
-    largest = np.zeros(groups.size)
-    np.maximum.at(largest, groups.codes[ok], w[ok])
+    if largest is None:
+        largest = _largest_weights(w, groups)
     scale = np.append(_survey.scales_of(largest), 1.0)  # the last: code -1, no group
     return w * scale[groups.codes]
 
@@ -933,6 +1022,394 @@ def _position(d: _Data, t: _Sums, r: _Rows) -> None:
               verdict=INFO, expected=0.0, reference=ref, source=WHO_2019)
 
 
+# --- the checks of a table given in parts -----------------------------------------------------
+def _all_combos(d: _Data) -> list[tuple[str, int, float]]:
+    """:func:`_combos` for both standards (a later part may hold the other)."""
+    return _combos(replace(d, standard=np.array([0, 1], dtype=np.int8)))
+
+
+def _take(t: _Sums, rows: np.ndarray) -> _Sums:
+    """The sums of groups ``rows``, in that order."""
+    def tk(x: Any) -> Any:
+        return None if x is None else x[rows]
+
+    return _Sums(total=t.total[rows], missing={k: v[rows] for k, v in t.missing.items()},
+                 digits={k: v[rows] for k, v in t.digits.items()}, months=t.months[rows],
+                 sex=t.sex[rows], position=t.position[rows], birth=tk(t.birth),
+                 z={k: {c: v[rows] for c, v in z.items()} for k, z in t.z.items()},
+                 weighted_months=None if t.weighted_months is None else tuple(
+                     x[rows] for x in t.weighted_months),
+                 weighted_sex=None if t.weighted_sex is None else tuple(
+                     x[rows] for x in t.weighted_sex))
+
+
+def _moments(z: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """n, mean and the sums M2, M3, M4 of a z-score's moments (they are kept divided by n)."""
+    n = z["n"]
+    return (n, z["mean"], *(np.where(n > 0, z[k] * n, 0.0) for k in ("m2", "m3", "m4")))
+
+
+@dataclass
+class _Grouped:
+    """One grouping's sums over the rows of the parts added so far; its labels keyed by their
+    text (``index``). ``wscale``: the power of two each group's weights were multiplied by in
+    the weighted sums (None: 1), ``largest``: each group's largest weight (or a bound)."""
+
+    groups: _Groups  # labels, values and order; no codes
+    index: dict[str, int]
+    sums: _Sums
+    wscale: np.ndarray | None
+    largest: np.ndarray | None
+
+    def nbytes(self) -> int:
+        t = self.sums
+        arrays = [t.total, t.months, t.sex, t.position, *t.missing.values(), *t.digits.values()]
+        arrays += [] if t.birth is None else [t.birth]
+        arrays += [x for z in t.z.values() for x in z.values()]
+        for w in (t.weighted_months, t.weighted_sex):
+            arrays += [] if w is None else list(w)
+        return sum(x.nbytes for x in arrays)
+
+
+@dataclass
+class _QState:
+    """Everything the checks need from the rows added so far."""
+
+    d: _Data  # what the table supplies (no rows): given, columns, standards met, weights?
+    standards: list[bool]  # rows scored with WHO 2006 / 2007 met
+    wlow: float
+    whigh: float
+    grouped: list[_Grouped]
+
+    def summary(self) -> _Data:
+        """A :class:`_Data` without rows for the checks: what was supplied and met."""
+        return replace(self.d, standard=np.array([s for s in (0, 1) if self.standards[s]],
+                                                 dtype=np.int8))
+
+    def merge(self, other: _QState) -> _QState:
+        """The rows of ``self`` and ``other`` (``self`` is updated)."""
+        self.standards = [a or b for a, b in zip(self.standards, other.standards, strict=True)]
+        low, high = min(self.wlow, other.wlow), max(self.whigh, other.whigh)
+        rescale = _survey.needs_rescaling(low, high)
+        for k, (mine, theirs) in enumerate(zip(self.grouped, other.grouped, strict=True)):
+            self.grouped[k] = _merge_grouped(mine, theirs, rescale, self.whigh, other.whigh)
+        self.wlow, self.whigh = low, high
+        return self
+
+
+def _merge_grouped(a: _Grouped, b: _Grouped, rescale: bool, a_high: float, b_high: float
+                   ) -> _Grouped:
+    gmap = np.zeros(b.groups.size, dtype=np.int64)
+    labels, values = list(a.groups.labels), list(a.groups.values)
+    index = dict(a.index)
+    for k, text in enumerate(b.groups.labels):
+        at = index.get(text)
+        if at is None:
+            at = index[text] = len(labels)
+            labels.append(text)
+            values.append(b.groups.values[k])
+        gmap[k] = at
+    size = len(labels)
+    fa = fb = scale = largest = None
+    if rescale:
+        def bound(g: _Grouped, high: float) -> np.ndarray:
+            if g.largest is not None:
+                return g.largest
+            return np.where(g.sums.total > 0, high, 0.0)
+
+        largest = _grow(bound(a, a_high), size)
+        np.maximum.at(largest, gmap, bound(b, b_high))
+        scale = _survey.scales_of(largest)
+        fa = scale[: a.groups.size] / (a.wscale if a.wscale is not None else 1.0)
+        fb = scale[gmap] / (b.wscale if b.wscale is not None else 1.0)
+    ta, tb = a.sums, b.sums
+
+    def add(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = _grow(x, size).copy()
+        np.add.at(out, gmap, y)
+        return out
+
+    def weighted(x, y, f_x, f_y):
+        if x is None:
+            return None
+        out = []
+        for power, (u, v) in enumerate(zip(x, y, strict=True)):
+            if f_x is not None:  # sums of w^power: times f^power, one factor at a time
+                for _ in range(power):
+                    u, v = u * f_x[:, None], v * f_y[:, None]
+            out.append(add(u, v))
+        return tuple(out)
+
+    z = {}
+    for key in dict.fromkeys([*ta.z, *tb.z]):
+        za = ta.z.get(key) or _no_z(a.groups.size)
+        zb = tb.z.get(key) or _no_z(b.groups.size)
+        merged = {c: add(za[c], zb[c]) for c in ("rows", "scored", "flagged")}
+        mb = [np.zeros(size) for _ in range(5)]
+        for arr, x in zip(mb, _moments(zb), strict=True):
+            arr[gmap] = x
+        ma = [_grow(x, size) for x in _moments(za)]
+        n, mean, m2, m3, m4 = merge_moments(ma, mb)
+        merged.update(n=n, mean=mean, m2=_divide(m2, n), m3=_divide(m3, n), m4=_divide(m4, n))
+        z[key] = merged
+    sums = _Sums(
+        total=add(ta.total, tb.total),
+        missing={k: add(v, tb.missing[k]) for k, v in ta.missing.items()},
+        digits={k: add(v, tb.digits[k]) for k, v in ta.digits.items()},
+        months=add(ta.months, tb.months), sex=add(ta.sex, tb.sex),
+        position=add(ta.position, tb.position),
+        birth=None if ta.birth is None else add(ta.birth, tb.birth), z=z,
+        weighted_months=weighted(ta.weighted_months, tb.weighted_months, fa, fb),
+        weighted_sex=weighted(ta.weighted_sex, tb.weighted_sex, fa, fb))
+    groups = replace(a.groups, labels=labels, values=values,
+                     no_group=a.groups.without_group() + b.groups.without_group())
+    return _Grouped(groups, index, sums, scale, largest)
+
+
+def _no_z(size: int) -> dict[str, np.ndarray]:
+    """The sums of a z-score no row had."""
+    zero, nan = np.zeros(size), np.full(size, np.nan)
+    return dict(rows=zero, scored=zero, flagged=zero, n=zero, mean=nan, m2=nan, m3=nan, m4=nan)
+
+
+def _grow(x: np.ndarray, size: int) -> np.ndarray:
+    from .accumulate import grow
+
+    return grow(x, size, 0)
+
+
+def _output_order(groups: _Groups) -> np.ndarray:
+    """The groups in the order of the in-memory table: a categorical's categories, else sorted
+    by value (values that do not sort together: as met)."""
+    if groups.order == "sorted" and groups.size > 1:
+        pd = _pandas()
+        try:
+            codes, _ = pd.factorize(pd.Series(groups.values), sort=True)
+            return np.argsort(codes, kind="stable")
+        except TypeError:
+            pass
+    return np.arange(groups.size)
+
+
+def _part_state(d: _Data, groupings: list[_Groups], whole: bool) -> _QState:
+    """The sums of one part for every grouping (``whole``: the part is the whole table, so
+    only its own standards' z-scores are summed)."""
+    combos = _combos(d) if whole else _all_combos(d)
+    low, high = (math.inf, 0.0) if d.weights is None else _survey.weight_range(
+        d.weights, np.empty(0, dtype=np.int64), d.weights.size)
+    rescale = d.weights is not None and _survey.needs_rescaling(low, high)
+    grouped = []
+    for groups in groupings:
+        dg, largest, wscale = d, None, None
+        if rescale:
+            largest = _largest_weights(d.weights, groups)
+            wscale = _survey.scales_of(largest)
+            dg = replace(d, weights=_rescale_weights(d.weights, groups, largest))
+        t = _sums(dg, combos, groups.codes, groups.size)
+        t.z = {(z, s): sums for (z, s, _), sums in zip(combos, t.z, strict=True) if sums}
+        kept = replace(groups, codes=np.zeros(0, dtype=np.int64), no_group=groups.without_group())
+        index = {}
+        for k, text in enumerate(groups.labels):
+            index.setdefault(text, k)
+        grouped.append(_Grouped(kept, index, t, wscale, largest))
+    return _QState(_no_rows(d), [bool((d.standard == s).any()) for s in (0, 1)], low, high,
+                   grouped)
+
+
+def _no_rows(d: _Data) -> _Data:
+    """``d`` without its rows: what was supplied (an empty array for a supplied column)."""
+    def empty(x: np.ndarray | None) -> np.ndarray | None:
+        return None if x is None else x[:0]
+
+    return _Data(n=0, sex=d.sex[:0], age_months=d.age_months[:0], given=set(d.given),
+                 weight=empty(d.weight), lenhei=empty(d.lenhei), measure=empty(d.measure),
+                 standard=d.standard[:0], birth_month=empty(d.birth_month),
+                 birth_day=empty(d.birth_day), weights=empty(d.weights), columns=d.columns,
+                 decisions=d.decisions)
+
+
+def _checks(state: _QState, expected_sex_ratio: float, details: bool, stacklevel: int) -> Any:
+    """The table of checks from the sums."""
+    d = state.summary()
+    if d.weights is not None:
+        note = _survey.weight_note(state.wlow, state.whigh, "the weighted checks")
+        if note:
+            warnings.warn(note, ZScoreWarning, stacklevel=stacklevel)
+    combos = _combos(d)
+    groupings, sums = [], []
+    for g in state.grouped:
+        rows = _output_order(g.groups)
+        t = g.sums
+        groups = g.groups
+        if (rows != np.arange(rows.size)).any():
+            t = _take(t, rows)
+            groups = replace(groups, labels=[groups.labels[k] for k in rows],
+                             values=[groups.values[k] for k in rows])
+        t = replace(t, z=[t.z.get((z, s), {}) for z, s, _ in combos])
+        groupings.append(groups)
+        sums.append(t)
+    out = []
+    for groups, t in zip(groupings, sums, strict=True):
+        r = _Rows(groups)
+        _missing(d, combos, t, r, groupings)
+        _zscores(combos, t, r)
+        _digits(t, r, details)
+        _age_heaping(d, t, r, details)
+        _birth_dates(t, r, details)
+        _sex_ratio(d, t, r, expected_sex_ratio)
+        _age_distribution(d, t, r)
+        _position(d, t, r)
+        out.append(r)
+    table = _frame(out)
+    table.attrs["columns"] = d.columns
+    return table
+
+
+def _signature(options: dict[str, Any]) -> tuple:
+    out = []
+    for k, v in sorted(options.items()):
+        if v is None or isinstance(v, str | int | float | bool):
+            out.append((k, v))
+        elif isinstance(v, list | tuple) and all(isinstance(x, str) for x in v):
+            out.append((k, tuple(v)))
+        else:
+            out.append((k, repr(type(v))))
+    return tuple(out)
+
+
+class QualityAccumulator:
+    """:func:`quality` over a table given in parts: the rows of a file read in batches, of Dask
+    partitions, of several tables. ``add`` takes a part (a pandas or polars DataFrame, a pyarrow
+    Table or a dict of arrays: some of the rows), ``merge`` another accumulator made with the
+    same options, ``result`` the table :func:`quality` gives on all the rows at once: the same
+    groups (keyed by their text), counts, and means, SDs, skewness and kurtosis merged exactly
+    (Chan et al. / Pébay), up to floating-point rounding. :func:`quality` is this class with one
+    part. The columns, units and codes found in the first part are used for every later part.
+
+    An accumulator is small and picklable: counts per group (a few kB per group), never rows.
+    Every keyword is that of :func:`quality`.
+
+    Examples
+    --------
+    >>> from zscore.quality import QualityAccumulator
+    >>> kids = dict(sex=[1, 2, 1, 2], age=[400, 800, 1200, 1500],
+    ...             weight=[9.1, 11.4, 13.0, 14.2], lenhei=[74.0, 84.2, 92.0, 97.5])
+    >>> a = QualityAccumulator().add({k: v[:2] for k, v in kids.items()})
+    >>> b = QualityAccumulator().add({k: v[2:] for k, v in kids.items()})
+    >>> q = a.merge(b).result()
+    >>> int(q.loc[q.check == "sex_ratio", "n"].iloc[0])
+    4
+    """
+
+    def __init__(
+        self,
+        *,
+        sex: Any = None,
+        age: Any = None,
+        age_unit: str | None = None,
+        weight: Any = None,
+        lenhei: Any = None,
+        measure: Any = None,
+        oedema: Any = None,
+        birth_date: Any = None,
+        by: Any = None,
+        standard: str = "auto",
+        weights: Any = None,
+        expected_sex_ratio: float = SEX_RATIO,
+        details: bool = False,
+        visit_date: Any = None,
+        date_format: str | None = None,
+        units: Any = None,
+        preset: Any = None,
+        value_labels: Any = None,
+    ) -> None:
+        _pandas()
+        self._standard = _classify.check_options("who", age_unit, standard)
+        if not (isinstance(expected_sex_ratio, int | float) and expected_sex_ratio > 0
+                and math.isfinite(expected_sex_ratio)):
+            raise InputError(f"expected_sex_ratio={expected_sex_ratio!r}: give boys per girl, a "
+                             "positive number")
+        self._given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure,
+                           oedema=oedema, birth_date=birth_date, visit_date=visit_date)
+        self._options = dict(age_unit=age_unit, units=units, date_format=date_format,
+                             preset=preset, value_labels=value_labels)
+        self._birth_date, self._weights, self._by = birth_date, weights, by
+        self._expected_sex_ratio, self._details = expected_sex_ratio, details
+        self._signature = _signature({**self._given, **self._options, "weights": weights,
+                                      "by": by if by is None or isinstance(by, str)
+                                      else tuple(by),
+                                      "standard": standard, "details": details,
+                                      "expected_sex_ratio": expected_sex_ratio})
+        self._cols: _Columns | None = None
+        self._state: _QState | None = None
+
+    def add(self, part: Any) -> QualityAccumulator:
+        """Count the rows of ``part``; returns self."""
+        return self._add(part, whole=False)
+
+    def _add(self, data: Any, whole: bool) -> QualityAccumulator:
+        if self._cols is not None and data is None:
+            raise InputError("quality: a later part needs a table")
+        d = _gather(data, dict(self._given), self._options, self._standard, self._birth_date,
+                    self._weights, self._cols)
+        first = self._cols is None
+        if first:
+            self._cols = d.decisions
+            self._cols.by = _by_items(data, self._by)
+        groupings = _groupings(data, None, d.n, self._cols.by, later=not first)
+        part = _part_state(d, groupings, whole)
+        self._state = part if self._state is None else self._state.merge(part)
+        return self
+
+    def merge(self, other: QualityAccumulator) -> QualityAccumulator:
+        """Add the rows of ``other`` (an accumulator made with the same options); returns
+        self."""
+        if not isinstance(other, QualityAccumulator) or other._signature != self._signature:
+            raise InputError("merge: the other accumulator was made with other options")
+        if other._state is None:
+            return self
+        if self._state is None:
+            self.__setstate__(copy.deepcopy(other.__getstate__()))
+            return self
+        if self._state.d.columns != other._state.d.columns:
+            raise InputError("merge: the parts' columns were found differently: "
+                             f"{self._state.d.columns} and {other._state.d.columns}")
+        self._state.merge(other._state)
+        return self
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        arrays = ("<array>" if v is not None and not isinstance(v, str | Mapping) else v
+                  for v in (self._birth_date, self._weights))
+        state["_birth_date"], state["_weights"] = arrays
+        state["_given"] = {k: v if v is None or isinstance(v, str) else "<array>"
+                           for k, v in self._given.items()}
+        if isinstance(self._by, Mapping):
+            state["_by"] = {k: v if isinstance(v, str) else "<array>"
+                            for k, v in self._by.items()}
+        if self._cols is not None and self._cols.by:
+            state["_cols"] = replace(self._cols, by=[(k, v if isinstance(v, str) else "<array>")
+                                                     for k, v in self._cols.by])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the counts held."""
+        return 0 if self._state is None else sum(g.nbytes() for g in self._state.grouped)
+
+    def result(self) -> Any:
+        """The table :func:`quality` gives on the rows of every part added and merged."""
+        return self._result(stacklevel=4)
+
+    def _result(self, stacklevel: int) -> Any:
+        if self._state is None:
+            raise InputError("quality: no rows were added")
+        return _checks(self._state, self._expected_sex_ratio, self._details, stacklevel)
+
+
 # --- public ---------------------------------------------------------------------------------------
 def quality(
     data: Any = None,
@@ -1003,37 +1480,12 @@ def quality(
     >>> q.loc[q.check == "flagged", ["variable", "value", "verdict"]].to_numpy().tolist()
     [['zlen', 0.0, 'pass'], ['zwei', 0.0, 'pass'], ['zwfl', 0.0, 'pass'], ['zbmi', 0.0, 'pass']]
     """
-    _pandas()
-    standard = _classify.check_options("who", age_unit, standard)
-    if not (isinstance(expected_sex_ratio, int | float) and expected_sex_ratio > 0
-            and math.isfinite(expected_sex_ratio)):
-        raise InputError(f"expected_sex_ratio={expected_sex_ratio!r}: give boys per girl, a "
-                         "positive number")
-    given = dict(sex=sex, age=age, weight=weight, lenhei=lenhei, measure=measure, oedema=oedema,
-                 birth_date=birth_date, visit_date=visit_date)
-    options = dict(age_unit=age_unit, units=units, date_format=date_format, preset=preset,
-                   value_labels=value_labels)
-    d = _gather(data, given, options, standard, birth_date, weights)
-    rescale = d.weights is not None and _check_weight_range(d.weights)
-    combos = _combos(d)
-    out = []
-    groupings = _groupings(data, by, d.n)
-    for groups in groupings:
-        r = _Rows(groups)
-        dg = replace(d, weights=_rescale_weights(d.weights, groups)) if rescale else d
-        t = _sums(dg, combos, groups.codes, groups.size)
-        _missing(d, combos, t, r, groupings)
-        _zscores(combos, t, r)
-        _digits(t, r, details)
-        _age_heaping(d, t, r, details)
-        _birth_dates(t, r, details)
-        _sex_ratio(d, t, r, expected_sex_ratio)
-        _age_distribution(d, t, r)
-        _position(d, t, r)
-        out.append(r)
-    table = _frame(out)
-    table.attrs["columns"] = d.columns
-    return table
+    acc = QualityAccumulator(
+        sex=sex, age=age, age_unit=age_unit, weight=weight, lenhei=lenhei, measure=measure,
+        oedema=oedema, birth_date=birth_date, by=by, standard=standard, weights=weights,
+        expected_sex_ratio=expected_sex_ratio, details=details, visit_date=visit_date,
+        date_format=date_format, units=units, preset=preset, value_labels=value_labels)
+    return acc._add(data, whole=True)._result(stacklevel=5)
 
 
 def summary(table: Any, group: str = "All", group_by: str | None = None) -> str:
@@ -1062,4 +1514,4 @@ def summary(table: Any, group: str = "All", group_by: str | None = None) -> str:
     return "\n".join(lines)
 
 
-__all__: Sequence[str] = ("quality", "summary")
+__all__: Sequence[str] = ("QualityAccumulator", "quality", "summary")
