@@ -365,32 +365,6 @@ def test_quality_accumulator_pickles_and_stays_small(children):
 
 
 # --- Dask partitions ----------------------------------------------------------------------
-def _partition_sums(make, part):
-    return make().add(part)
-
-
-def _merged(a, b):
-    return a.merge(b)
-
-
-def _over_partitions(ddf, make):
-    """The accumulator of every partition, merged pairwise in order (a reduction tree)."""
-    dask = pytest.importorskip("dask")
-    items = [dask.delayed(_partition_sums)(make, part) for part in ddf.to_delayed()]
-    while len(items) > 1:
-        items = [dask.delayed(_merged)(items[i], items[i + 1]) if i + 1 < len(items)
-                 else items[i] for i in range(0, len(items), 2)]
-    return items[0].compute(scheduler="processes", num_workers=2)
-
-
-class _Make:  # picklable: the options of every partition's accumulator
-    def __init__(self, cls, **kw):
-        self.cls, self.kw = cls, kw
-
-    def __call__(self):
-        return self.cls(**self.kw)
-
-
 def test_dask_partitions_give_whos_table_and_the_in_memory_checks():
     """Partitions of WHO's survey reference data (one empty, PSUs split between partitions,
     a group in one partition only), summed on worker processes: WHO's table with cluster,
@@ -402,11 +376,11 @@ def test_dask_partitions_give_whos_table_and_the_in_memory_checks():
     pieces = [cases.iloc[a:b] for a, b in itertools.pairwise(bounds)]
     ddf = dd.from_delayed([dask.delayed(p) for p in pieces], meta=cases.iloc[:0],
                           verify_meta=False)
+    zdask = pytest.importorskip("zscore.dask")
     name, kw = CASES["design"]
-    acc = quiet(_over_partitions, ddf, _Make(PrevalenceAccumulator, age="age_days",
-                                              layout="who", **kw))
-    assert_table(acc.result(), expected(name))
-    kw = dict(age="age_days", by=["gregion", "typeres"], weights="sw")
-    acc = quiet(_over_partitions, ddf, _Make(QualityAccumulator, **kw))
-    assert_same(acc.result(), quiet(zscore.quality, cases, **kw),
-                numbers=("n", "value", "expected", "low", "high", "p_value"))
+    with dask.config.set(scheduler="processes", num_workers=2):
+        table = quiet(zdask.prevalence, ddf, age="age_days", layout="who", **kw)
+        assert_table(table, expected(name))
+        kw = dict(age="age_days", by=["gregion", "typeres"], weights="sw")
+        assert_same(quiet(zdask.quality, ddf, **kw), quiet(zscore.quality, cases, **kw),
+                    numbers=("n", "value", "expected", "low", "high", "p_value"))

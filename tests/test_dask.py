@@ -73,3 +73,37 @@ def test_classify_refuses_arrays_and_other_tables():
         zdask.classify(df)
     with pytest.raises(zscore.InputError, match="name a column"):
         zdask.classify(dd.from_pandas(df, npartitions=1), sex=np.ones(10))
+
+
+def _survey(n: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "sex": rng.integers(1, 3, n), "age": rng.uniform(0, 1826, n).round(),
+        "weight": rng.uniform(2, 25, n).round(1), "lenhei": rng.uniform(45, 120, n).round(1),
+        "sw": rng.uniform(0.2, 3.0, n), "psu": rng.integers(0, 60, n),
+        "stratum": rng.integers(0, 6, n), "region": rng.choice(["Aceh", "Bali", "Jambi"], n),
+    })
+
+
+def _close(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    for c in a.columns:
+        if pd.api.types.is_numeric_dtype(a[c]):
+            np.testing.assert_allclose(a[c].to_numpy(float), b[c].to_numpy(float),
+                                       rtol=1e-10, atol=1e-12, err_msg=c)
+        else:
+            assert a[c].astype(object).tolist() == b[c].astype(object).tolist(), c
+
+
+def test_prevalence_and_quality_equal_in_memory_on_a_cluster(client):
+    df = _survey(6_000)
+    # shuffled, so every PSU is split across partitions; one region only in the last one
+    df = df.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    df.loc[5_500:, "region"] = "Papua"
+    ddf = dd.from_pandas(df, npartitions=5)
+    design = dict(weights="sw", cluster="psu", strata="stratum", by="region")
+    _close(zdask.prevalence(ddf, **design), zscore.prevalence(df, **design))
+    _close(zdask.prevalence(ddf, layout="who", **design),
+           zscore.prevalence(df, layout="who", **design))
+    _close(zdask.quality(ddf, weights="sw", by="region"),
+           zscore.quality(df, weights="sw", by="region"))

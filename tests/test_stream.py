@@ -177,8 +177,14 @@ def test_a_folder_of_parquet_files_is_one_input_in_path_order(tmp_path, capsys):
     rows = [i for p in sorted(order) for i in order[p]]
     assert out.column("id").to_pylist() == [table.column("id")[i].as_py() for i in rows]
     assert out.column("zlen").to_pylist() == [ref.column("zlen")[i].as_py() for i in rows]
-    assert cli.main(["prevalence", str(tmp_path / "ds")]) == 2
-    assert "is a folder" in capsys.readouterr().err
+    assert cli.main(["prevalence", str(tmp_path / "ds"), "--by", "prov", "--batch-rows", "700",
+                     "-o", str(tmp_path / "prev.csv")]) == 0
+    got = pacsv.read_csv(tmp_path / "prev.csv").to_pandas()
+    with pytest.warns(zscore.ZScoreWarning):  # the rows in the folder's order (WHO lists
+        want = zscore.prevalence(table.take(rows), by="prov")  # groups as they first appear)
+    np.testing.assert_allclose(got.estimate.to_numpy(float), want.estimate.to_numpy(float),
+                               rtol=1e-10)
+    np.testing.assert_allclose(got.se.to_numpy(float), want.se.to_numpy(float), rtol=1e-9)
     (tmp_path / "empty").mkdir()
     with pytest.raises(zscore.InputError, match="no Parquet files"):
         zscore.classify_file(tmp_path / "empty", tmp_path / "o.parquet")
@@ -201,3 +207,38 @@ def test_a_polars_lazyframe_is_classified_lazily_with_the_first_rows_decisions()
         want["zlen"].head(5).to_list()
     with pytest.raises(zscore.InputError, match="name a column"):
         zscore.classify(lazy, sex=np.ones(3))
+
+
+@pytest.mark.parametrize("command", ["prevalence", "quality"])
+def test_prevalence_and_quality_read_big_files_in_batches(tmp_path, capsys, command):
+    rng = np.random.default_rng(6)
+    n = 20_000
+    table = pa.table({"sex": rng.integers(1, 3, n), "age": rng.uniform(0, 1826, n).round(),
+                      "weight": rng.uniform(2, 25, n).round(1),
+                      "lenhei": rng.uniform(45, 120, n).round(1),
+                      "sw": rng.uniform(0.5, 2, n), "psu": rng.integers(0, 40, n),
+                      "region": rng.choice(["Aceh", "Bali"], n)})
+    pq.write_table(table, tmp_path / "s.parquet")
+    design = ["--weights", "sw", "--by", "region"] + (
+        ["--cluster", "psu"] if command == "prevalence" else [])
+    argv = [command, str(tmp_path / "s.parquet"), *design]
+    assert cli.main([*argv, "--batch-rows", "3000", "-o", str(tmp_path / "a.csv")]) == 0
+    batched = capsys.readouterr().out
+    whole = pa.Table.from_pandas(table.to_pandas()).to_pandas()
+    whole.to_csv(tmp_path / "s.csv", index=False)  # a CSV is read in batches too
+    assert cli.main([command, str(tmp_path / "s.csv"), *design, "--batch-rows", "4096",
+                     "-o", str(tmp_path / "b.csv")]) == 0
+    capsys.readouterr()
+    a = pacsv.read_csv(tmp_path / "a.csv").to_pandas()
+    b = pacsv.read_csv(tmp_path / "b.csv").to_pandas()
+    numbers = [c for c in a.columns if pd_numeric(a[c])]
+    for c in numbers:
+        np.testing.assert_allclose(a[c].to_numpy(float), b[c].to_numpy(float), rtol=1e-9,
+                                   err_msg=c)
+    assert "region" in batched or "Aceh" in batched
+
+
+def pd_numeric(column) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(column)

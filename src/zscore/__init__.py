@@ -4,6 +4,7 @@ Public API: :func:`classify` (tables or arrays), :func:`child` (one child),
 :func:`classify_file` (files of any size), :func:`prevalence` and :func:`quality`.
 """
 
+from . import stream  # noqa: F401 (zscore.stream.tabulate)
 from .child import ChildResult, child
 from .classify import classify
 from .errors import InputError, ZScoreWarning

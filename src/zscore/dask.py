@@ -8,6 +8,7 @@ on the whole table). Needs the ``dask`` extra: ``pip install "zscore-who[dask]"`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .classify import SAMPLE_ROWS, classify_part, resolution_of
@@ -53,3 +54,43 @@ def classify(ddf: Any, **options: Any) -> Any:
     meta = dd.utils.clear_known_categories(classify_part(ddf._meta, given, resolution, options))
     return ddf.map_partitions(classify_part, given, resolution, options, meta=meta,
                               align_dataframes=False)
+
+
+def _accumulate(make: Any, options: Mapping[str, Any], part: Any) -> Any:
+    return make(**options).add(part)
+
+
+def _merge(left: Any, right: Any) -> Any:
+    return left.merge(right)
+
+
+def _reduce(ddf: Any, make: Any, options: Mapping[str, Any]) -> Any:
+    """One accumulator per partition, merged pairwise in partition order (a tree: depth
+    log2 of the partitions), then its table, computed on the current scheduler."""
+    import dask
+
+    _dataframe(ddf)
+    level = [dask.delayed(_accumulate)(make, options, part) for part in ddf.to_delayed()]
+    while len(level) > 1:
+        pairs = [dask.delayed(_merge)(level[i], level[i + 1])
+                 for i in range(0, len(level) - 1, 2)]
+        level = pairs + ([level[-1]] if len(level) % 2 else [])
+    return dask.delayed(lambda acc: acc.result())(level[0]).compute()
+
+
+def prevalence(ddf: Any, **options: Any) -> Any:
+    """:func:`zscore.prevalence` of a Dask DataFrame: the same table (to about 1e-13), computed
+    from mergeable sums over the partitions (:class:`zscore.PrevalenceAccumulator`): a PSU or
+    a group split across partitions is one PSU or group. Columns are named; the table is a
+    pandas DataFrame."""
+    from .prevalence import PrevalenceAccumulator
+
+    return _reduce(ddf, PrevalenceAccumulator, options)
+
+
+def quality(ddf: Any, **options: Any) -> Any:
+    """:func:`zscore.quality` of a Dask DataFrame, from mergeable counts and moments over the
+    partitions (:class:`zscore.QualityAccumulator`); a pandas DataFrame."""
+    from .quality import QualityAccumulator
+
+    return _reduce(ddf, QualityAccumulator, options)

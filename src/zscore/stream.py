@@ -14,6 +14,7 @@ Excel, Stata and SPSS files cannot be read in batches by their libraries: they a
 
 from __future__ import annotations
 
+import pickle
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -96,7 +97,8 @@ def open_parquet_folder(path: Path, batch_rows: int) -> Source:
     import pyarrow.dataset as pads
 
     files = sorted(str(f) for f in path.rglob("*") if f.is_file()
-                   and f.suffix.lower() in (".parquet", ".pq") and not f.name.startswith((".", "_")))
+                   and f.suffix.lower() in (".parquet", ".pq")
+                   and not f.name.startswith((".", "_")))
     if not files:
         raise InputError(f"{path}: a folder with no Parquet files (.parquet) in it")
     dataset = pads.dataset(files, format="parquet", partitioning="hive",
@@ -327,3 +329,45 @@ def _empty_result(src: Source, given: Mapping[str, Any], options: Mapping[str, A
     """The output of a file with no rows: its columns and the computed ones, no rows."""
     table = src.schema.empty_table()
     return run(src.dataset.values_of(table), given, attach_to=table, **options).out
+
+
+def tabulate(source: str | Path, accumulator: Any, *, batch_rows: int = BATCH_ROWS,
+             progress: Callable[[int], None] | None = None) -> tuple[Any, FileResult]:
+    """``accumulator`` (a :class:`zscore.PrevalenceAccumulator` or
+    :class:`zscore.QualityAccumulator`) over a Parquet, Arrow or CSV file (or a folder of
+    Parquet files) read a batch at a time: its table, and what was read. Memory holds a few
+    batches and the accumulator's sums, never the file.
+
+    >>> import zscore, tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "survey.parquet"
+    >>> pq.write_table(pa.table({"sex": [1, 2] * 50, "age": [400, 1000] * 50,
+    ...                          "weight": [9.1, 11.0] * 50, "lenhei": [74.0, 86.2] * 50}), path)
+    >>> table, done = zscore.stream.tabulate(path, zscore.PrevalenceAccumulator(), batch_rows=30)
+    >>> done.rows, done.batches, int(table.estimate.iloc[0])
+    (100, 4, 100)
+    """
+    from .io.text import Recode
+
+    if batch_rows < 1:
+        raise InputError(f"batch_rows={batch_rows}: give a positive number of rows")
+    fresh = pickle.dumps(accumulator)  # to start again if the file must be read again
+    encoding, notes = None, ()
+    while True:
+        src = open_source(source, batch_rows, encoding=encoding, notes=notes)
+        acc = pickle.loads(fresh)
+        done = FileResult(notes=src.dataset.notes)
+        try:
+            for batch in _ahead(src.batches):
+                acc.add(src.dataset.values_of(batch))
+                done.rows += batch.num_rows
+                done.batches += 1
+                if progress is not None:
+                    progress(batch.num_rows)
+        except Recode as recode:
+            if encoding is not None:
+                raise InputError(f"{source}: cannot be read as {encoding} text") from None
+            encoding, notes = recode.encoding, (recode.note,)
+            continue
+        if done.batches == 0:
+            acc.add(src.schema.empty_table())
+        return acc.result(), done

@@ -68,6 +68,10 @@ def _common(p: argparse.ArgumentParser, default_output: str,
                    help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
                         "reference from 60 months; 2006 or 2007: one for every row")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--batch-rows", type=_positive, default=None, metavar="N",
+                   help="rows per batch when a Parquet, Arrow or CSV file (or a folder of "
+                        "Parquet files) is read a batch at a time, in constant memory "
+                        "(default 1048576)")
     group = p.add_argument_group("columns (default: found by name, in English or Indonesian; "
                                  "see docs/cli.md)")
     for name in columns:
@@ -100,9 +104,6 @@ def parser() -> argparse.ArgumentParser:
                    help="break the summary down by these columns (comma-separated or repeated)")
     p.add_argument("--no-age", action="store_true",
                    help="the file has no age: score weight-for-length/height only")
-    p.add_argument("--batch-rows", type=_positive, default=None, metavar="N",
-                   help="rows per batch when a Parquet, Arrow or CSV file is classified into "
-                        "one of those a batch at a time, in constant memory (default 1048576)")
 
     p = sub.add_parser("prevalence", help="survey prevalence with confidence intervals, "
                                           "as WHO's anthro_prevalence",

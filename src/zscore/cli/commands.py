@@ -133,9 +133,6 @@ def _plain(v: Any) -> Any:
 def file_command(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     folder = args.input != io.STDIO and Path(args.input).is_dir()
-    if folder and args.command != "classify":
-        raise InputError(f"{args.input}: is a folder; 'zscore {args.command}' reads one file "
-                         "(zscore classify reads a folder of Parquet files)")
     if args.input != io.STDIO and not folder:
         io.format_of(args.input)  # a file ending zscore cannot read: say so first
     output = _output_path(args)
@@ -148,9 +145,24 @@ def file_command(args: argparse.Namespace) -> int:
     # bad values, whose rows get their reasons: never shown (and not computed)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
-        if args.command == "classify" and args.sheet is None and \
-                stream.streamable(args.input, output):  # a folder too
+        batched = args.sheet is None and stream.streamable(args.input, io.STDIO)  # a folder too
+        if args.command == "classify" and batched and stream.streamable(args.input, output):
             rows, written, text, notes = classify_streamed(args, output, console)
+        elif batched and args.command in ("prevalence", "quality"):
+            done: dict[str, Any] = {}
+
+            def tabulate(accumulator: Any) -> Any:
+                table, done["read"] = stream.tabulate(
+                    args.input, accumulator, batch_rows=args.batch_rows or stream.BATCH_ROWS)
+                if done["read"].rows == 0:
+                    raise _no_rows(args.input)
+                return table
+
+            ds = stream.open_source(args.input).dataset  # the columns, for --by and the rest
+            table, text, like = COMMANDS[args.command](args, ds, console, tabulate)
+            with console.stage("writing", total=table.num_rows) as update:
+                io.write(table, output, like=like, progress=update)
+            rows, written, notes = done["read"].rows, table.num_rows, done["read"].notes
         else:
             with console.stage(f"reading {Path(args.input).name}"):
                 ds = io.read(args.input, sheet=args.sheet, names=_named_columns(args))
@@ -278,20 +290,24 @@ def _frame_table(frame: Any) -> Any:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def prevalence_command(args: argparse.Namespace, ds: io.Dataset, console: Console
+def prevalence_command(args: argparse.Namespace, ds: io.Dataset, console: Console,
+                       tabulate: Callable[[Any], Any] | None = None
                        ) -> tuple[Any, str, io.Dataset | None]:
-    from ..prevalence import prevalence
+    """``tabulate``: given when the file is read a batch at a time (``ds`` holds its columns,
+    no rows); it runs the accumulator over the file."""
+    from ..prevalence import PrevalenceAccumulator, prevalence
     from ..report import prevalence_summary
     from ..resolve import column_name
 
     by = [column_name(ds.values, "by", name) for name in args.by]
-    given = _given(args, SURVEY_OPTIONS)
+    options = dict(_given(args, SURVEY_OPTIONS), weights=args.weights, cluster=args.cluster,
+                   strata=args.strata, by=by or None, layout=args.layout,
+                   standard=args.standard, age_unit=args.age_unit, units=args.units,
+                   date_format=args.date_format, preset=_preset(args),
+                   value_labels=ds.value_labels)
     with console.stage("estimating"):
-        table = prevalence(
-            _labelled(ds, by), **given, weights=args.weights, cluster=args.cluster,
-            strata=args.strata, by=by or None, layout=args.layout, standard=args.standard,
-            age_unit=args.age_unit, units=args.units, date_format=args.date_format,
-            preset=_preset(args), value_labels=ds.value_labels)
+        table = (tabulate(PrevalenceAccumulator(**options)) if tabulate is not None
+                 else prevalence(_labelled(ds, by), **options))
     _refuse_if_nothing_scored(table, args.layout)
     text = _columns_text(table.attrs.get("columns", []))
     summary = (prevalence_summary(table) if args.layout == "tidy"
@@ -316,19 +332,21 @@ def _refuse_if_nothing_scored(table: Any, layout: str) -> None:
                          "classify' on the file to see each row's reason). Nothing was written.")
 
 
-def quality_command(args: argparse.Namespace, ds: io.Dataset, console: Console
+def quality_command(args: argparse.Namespace, ds: io.Dataset, console: Console,
+                    tabulate: Callable[[Any], Any] | None = None
                     ) -> tuple[Any, str, io.Dataset | None]:
-    from ..quality import quality
+    from ..quality import QualityAccumulator, quality
     from ..quality import summary as quality_summary
     from ..resolve import column_name
 
     by = [column_name(ds.values, "by", name) for name in args.by]
-    given = _given(args, SURVEY_OPTIONS)
+    options = dict(_given(args, SURVEY_OPTIONS), weights=args.weights, by=by or None,
+                   standard=args.standard, age_unit=args.age_unit, units=args.units,
+                   date_format=args.date_format, preset=_preset(args),
+                   value_labels=ds.value_labels)
     with console.stage("checking"):
-        table = quality(_labelled(ds, by), **given, weights=args.weights, by=by or None,
-                        standard=args.standard, age_unit=args.age_unit, units=args.units,
-                        date_format=args.date_format, preset=_preset(args),
-                        value_labels=ds.value_labels)
+        table = (tabulate(QualityAccumulator(**options)) if tabulate is not None
+                 else quality(_labelled(ds, by), **options))
     scored = table[(table.check == "flagged") & (table.group_by == "all")]
     if len(scored) and not (scored.n.fillna(0) > 0).any() and any(
             arg in line for line in table.attrs.get("columns", []) for arg in ("weight", "lenhei")):
