@@ -90,9 +90,11 @@ def test_a_line_deep_in_the_file_that_is_not_utf8_starts_again_in_cp1252(tmp_pat
     head = "sex,age,weight,village\n" + "1,100,5.5,Sukamaju\n" * 120_000  # beyond the sample
     src = tmp_path / "late.csv"
     src.write_bytes(head.encode() + "2,200,6.5,Sékar\n".encode("cp1252"))
-    done = zscore.classify_file(src, tmp_path / "out.csv", batch_rows=50_000)
-    assert done.rows == 120_001
-    assert any("not UTF-8" in note for note in done.notes)
+    seen = []
+    done = zscore.classify_file(src, tmp_path / "out.csv", batch_rows=50_000,
+                                on_batch=lambda result: seen.append(result.inputs.n))
+    assert done.rows == sum(seen) == 120_001  # each batch handed over once
+    assert any("line 120002 is not UTF-8" in note for note in done.notes)
     assert (tmp_path / "out.csv").read_bytes() == _whole(src, tmp_path / "whole.csv")
 
 

@@ -7,6 +7,7 @@ summarised in well under a second.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,8 +52,14 @@ def nothing_scored(result: Result) -> str | None:
     for m in ("weight", "lenhei"):
         if m in text and m in res.found:
             f = res.found[m]
-            hints.append(f"the {m} column {f.column!r} holds {_examples(f.values)} (read in "
-                         f"{res.unit(m)}; --units converts)")
+            shown = _examples(f.values)
+            if re.search(r"'\s*[-+]?\d+,\d+\s*'", shown):
+                hints.append(f"the {m} column {f.column!r} holds {shown}: decimal commas "
+                             "in a comma-separated file (is '1,500' one and a half or fifteen "
+                             "hundred?); save it with ';' as the separator, or decimal points")
+            else:
+                hints.append(f"the {m} column {f.column!r} holds {shown} (read in "
+                             f"{res.unit(m)}; --units converts)")
     return "no child could be scored: " + reasons + (". " + "; ".join(hints)[:1].upper()
                                                      + "; ".join(hints)[1:] if hints else "")
 
