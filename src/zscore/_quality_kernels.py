@@ -60,11 +60,12 @@ _HUGE = 1e15
 @njit(cache=True)
 def decimal_digit(value):
     """The first decimal of a positive value read to 0.1 (round half even), else -1. Values
-    from 1e15 up count as digit 0 (numpy's fmod gives the same for them)."""
+    from 1e15 up have no decimal a float can hold: digit 0 (as quality's numpy path counts
+    them; value * 10 would overflow near 1.8e307)."""
     if not value > 0.0 or value == math.inf:  # NaN fails too
         return -1
     if value >= _HUGE:
-        return int(np.fmod(np.rint(value * 10.0), 10.0))
+        return 0
     return int(np.rint(value * 10.0)) % 10
 
 

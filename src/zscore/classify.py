@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _kernels, rules, tables
-from .errors import InputError, quiet_numpy
+from .errors import InputError
 from .frames import Column, attach
 from .inputs import AGE_UNITS, Inputs, gather
 from .parse import SMALL, as_age, as_code, as_float, code_column  # noqa: F401 (re-exported)
@@ -379,7 +379,6 @@ def scheme_for(labels: Any, preset: Preset | None) -> tuple[rules.Category, ...]
     return category_scheme(labels)
 
 
-@quiet_numpy
 def run(data: Any, given: Mapping[str, Any], *, age_unit: str | None = None,
         units: Any = None, date_format: str | None = None, preset: Any = None,
         value_labels: Any = None, precision: str = "who", labels: Any = None,
@@ -388,17 +387,19 @@ def run(data: Any, given: Mapping[str, Any], *, age_unit: str | None = None,
     """classify's whole computation, for the library and the command line: resolve and read the
     inputs, run the kernel, attach the columns (to ``attach_to`` when given, else ``data``).
     ``resolution``: an earlier batch's (the columns, units, codes and date order it found are
-    kept for this one)."""
+    kept for this one). numpy's floating-point warnings are off: bad values (a weight of
+    1e308) get their reasons (inline, not a decorator, so warnings keep their stack levels)."""
     standard = check_options(precision, age_unit, standard)
     if labels is not None:
         category_scheme(labels)  # a bad scheme is an error before any work
-    inp, res = gather(data, given, age_unit=age_unit, units=units, date_format=date_format,
-                      preset=preset, value_labels=value_labels, no_age=no_age,
-                      date_numbers=date_numbers, resolution=resolution)
-    scheme = scheme_for(labels, res.preset)
-    raw = compute(inp, precision=precision, scheme=scheme, standard=standard)
-    target = data if attach_to is ... else attach_to
-    return Result(attach(target, columns(raw, inp)), raw, inp, res, scheme)
+    with np.errstate(all="ignore"):
+        inp, res = gather(data, given, age_unit=age_unit, units=units,
+                          date_format=date_format, preset=preset, value_labels=value_labels,
+                          no_age=no_age, date_numbers=date_numbers, resolution=resolution)
+        scheme = scheme_for(labels, res.preset)
+        raw = compute(inp, precision=precision, scheme=scheme, standard=standard)
+        target = data if attach_to is ... else attach_to
+        return Result(attach(target, columns(raw, inp)), raw, inp, res, scheme)
 
 
 def classify(

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _survey, accumulate, rules
 from .classify import check_options, compute
-from .errors import InputError, ZScoreWarning
+from .errors import InputError, ZScoreWarning, quiet_numpy
 from .frames import Factorized, column_values, table_columns
 from .inputs import gather
 from .parse import as_float
@@ -1147,7 +1147,8 @@ class PrevalenceAccumulator:
         table; it orders the groups of a by= column without a design, which WHO lists in
         order of first appearance (default: the parts follow one another in the order they
         are added and merged)."""
-        return self._add(part, start, whole=False)
+        with np.errstate(all="ignore"):
+            return self._add(part, start, whole=False)
 
     def _add(self, data: Any, start: int | None, whole: bool) -> PrevalenceAccumulator:
         if data is None:
@@ -1294,6 +1295,7 @@ class PrevalenceAccumulator:
             psu_positive=np.asarray(psu_positive, dtype=bool), row_psus=row_psus, sums=sums,
             gmax=gmax)
 
+    @quiet_numpy
     def merge(self, other: PrevalenceAccumulator) -> PrevalenceAccumulator:
         """Add the rows of ``other`` (an accumulator made with the same options), after this
         one's; returns self."""
@@ -1341,7 +1343,8 @@ class PrevalenceAccumulator:
     # -- the table ---------------------------------------------------------------------------
     def result(self) -> Any:
         """The table :func:`prevalence` gives on the rows of every part added and merged."""
-        return self._result(stacklevel=4)
+        with np.errstate(all="ignore"):
+            return self._result(stacklevel=4)
 
     def _result(self, stacklevel: int) -> Any:
         if self._cols is None:
@@ -1537,7 +1540,8 @@ def prevalence(
         oedema=oedema, weights=weights, cluster=cluster, strata=strata, by=by, layout=layout,
         standard=standard, precision=precision, birth_date=birth_date, visit_date=visit_date,
         date_format=date_format, units=units, preset=preset, value_labels=value_labels)
-    return acc._add(data, None, whole=True)._result(stacklevel=5)
+    with np.errstate(all="ignore"):  # bad values get reasons, not numpy's warnings
+        return acc._add(data, None, whole=True)._result(stacklevel=5)
 
 
 __all__: Sequence[str] = ("PrevalenceAccumulator", "prevalence")

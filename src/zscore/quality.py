@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _survey, dates, rules
 from .accumulate import merge_moments
-from .errors import InputError, ZScoreWarning
+from .errors import InputError, ZScoreWarning, quiet_numpy
 from .frames import Factorized, column_values, table_columns
 from .inputs import gather
 from .resolve import column_name, column_of, resolve
@@ -84,6 +84,9 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
 #: Mean days per calendar month in the Gregorian 400-year cycle.
 _DAYS_IN_MONTH = np.array([31, 28.2425, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _DAYS_PER_YEAR = 365.2425
+
+#: From here up a measurement has no decimal a float can hold (see _quality_kernels._HUGE).
+_HUGE_DIGIT = 1e15
 
 
 def _pandas() -> Any:
@@ -605,7 +608,9 @@ def _numpy_sums(d: _Data, combos: list[tuple[str, int, float]], codes: np.ndarra
             ok = np.isfinite(values) & (values > 0)
             missing[name] = ~ok
             digit = np.full(d.n, -1, dtype=np.int8)
-            digit[ok] = np.fmod(np.rint(values[ok] * 10), 10)
+            small = ok & (values < _HUGE_DIGIT)  # from 1e15 up no decimal is held: digit 0
+            digit[small] = np.fmod(np.rint(values[small] * 10), 10)
+            digit[ok & ~small] = 0
             digits[name] = _np_histogram(codes, size, digit, 10)[0]
     position = np.full(d.n, -1, dtype=np.int8)
     if d.measure is not None:
@@ -1345,7 +1350,8 @@ class QualityAccumulator:
 
     def add(self, part: Any) -> QualityAccumulator:
         """Count the rows of ``part``; returns self."""
-        return self._add(part, whole=False)
+        with np.errstate(all="ignore"):
+            return self._add(part, whole=False)
 
     def _add(self, data: Any, whole: bool) -> QualityAccumulator:
         if self._cols is not None and data is None:
@@ -1361,6 +1367,7 @@ class QualityAccumulator:
         self._state = part if self._state is None else self._state.merge(part)
         return self
 
+    @quiet_numpy
     def merge(self, other: QualityAccumulator) -> QualityAccumulator:
         """Add the rows of ``other`` (an accumulator made with the same options); returns
         self."""
@@ -1402,7 +1409,8 @@ class QualityAccumulator:
 
     def result(self) -> Any:
         """The table :func:`quality` gives on the rows of every part added and merged."""
-        return self._result(stacklevel=4)
+        with np.errstate(all="ignore"):
+            return self._result(stacklevel=4)
 
     def _result(self, stacklevel: int) -> Any:
         if self._state is None:
@@ -1485,7 +1493,8 @@ def quality(
         oedema=oedema, birth_date=birth_date, by=by, standard=standard, weights=weights,
         expected_sex_ratio=expected_sex_ratio, details=details, visit_date=visit_date,
         date_format=date_format, units=units, preset=preset, value_labels=value_labels)
-    return acc._add(data, whole=True)._result(stacklevel=5)
+    with np.errstate(all="ignore"):  # bad values get reasons, not numpy's warnings
+        return acc._add(data, whole=True)._result(stacklevel=5)
 
 
 def summary(table: Any, group: str = "All", group_by: str | None = None) -> str:
