@@ -196,3 +196,19 @@ def test_cells_holding_lists_are_invalid_values():
     assert out["reason"].tolist() == ["age_invalid: zwei"] * 2
     with pytest.raises(InputError, match="1-dimensional"):  # a 2-d array is a table
         zscore.classify(sex=[1, 2], age=np.array([[100], [200]]), weight=[5.0, 6.0])
+
+
+def test_notes_point_at_the_callers_line():
+    """zscore's own warnings name the user's line, not zscore's internals (numpy's warnings are
+    switched off inline, without a frame that would shift them)."""
+    import warnings
+
+    d = dict(sex=[1, 2] * 5, age=[400, 3000] * 5, weight=[9.0] * 10, lenhei=[75.0] * 10)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        zscore.classify({"sex": [1], "weight": [9.0]})
+        zscore.prevalence(d)
+        zscore.quality(d)
+    notes = [w for w in caught if issubclass(w.category, zscore.ZScoreWarning)]
+    assert notes and all(w.filename == __file__ for w in notes), [
+        (w.filename, str(w.message)[:40]) for w in notes]
