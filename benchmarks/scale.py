@@ -1,12 +1,15 @@
 """Files of any size: time and peak memory of ``zscore.classify_file`` and ``zscore classify``
 against pyarrow reading and writing the same file batch by batch without computing anything.
 
-    python benchmarks/scale.py                               # 1 M, 10 M, 30 M rows; Parquet, CSV
+    python benchmarks/scale.py                               # 1 M, 10 M, 30 M rows, Parquet and
+                                                             # CSV (~20 min on 2 cores)
     python benchmarks/scale.py --rows 1e6 --formats parquet  # a quick look (~1 min)
-    python benchmarks/scale.py --rows 1e8 --big              # 100 M rows, if the disk has room
+    python benchmarks/scale.py --rows 1e8 --big              # 100 M rows if the disk has room
+                                                             # (Parquet ~8 min, CSV ~15 min)
     python benchmarks/scale.py --sweep 1e7                   # and --batch-rows 262144 / default
                                                              # / 4194304 at 10 M rows, Parquet
-    python benchmarks/scale.py --rows 1e7 --formats parquet --repeat 0 --profile   # py-spy
+    python benchmarks/scale.py --rows 1e7 --repeat 0 --profile   # py-spy (pip install py-spy)
+    python benchmarks/scale.py --json scale.json             # also save every run
 
 The input files are written a million rows at a time (pyarrow's ParquetWriter, snappy, one row
 group per million rows; CSV a chunk at a time), so no more than a million rows are held in
@@ -20,37 +23,44 @@ memory whatever N: benchmarks/_data.py's children (seed = the chunk's number) pl
   (zscore reads months from the name), weight and lenhei with one decimal, measure and oedema,
   unquoted, missing values empty.
 
-For each N and format, each variant runs in its own fresh process (its peak RSS is its own:
-/usr/bin/time's %M where it exists, else the child's own VmHWM; beside it the peak of its
-anonymous resident memory, sampled every 50 ms from /proc, which leaves out the pages of the
-input that pyarrow's memory map has touched: page cache, growing with the file, that the kernel
-takes back when memory is short), the three interleaved
-(a, b, c, a, b, c, ...; the order rotated from one repeat to the next):
+For each N and format the variants run interleaved (a, b, c, a, b, c, ...; the order rotated
+from one repeat to the next), each in its own fresh process:
 
 * ``io`` (a): pyarrow alone, nothing computed. Parquet: ``ParquetFile.iter_batches`` (the same
   batch size as zscore's) into a ``ParquetWriter``; CSV: ``pyarrow.csv.open_csv`` with every
-  column read as text (as zscore reads a CSV) into a ``CSVWriter``. One thread of Python,
-  reading and writing one after the other;
-* ``io_overlap`` (not run by default): the same with reading one batch ahead in a thread, as
-  zscore overlaps them: the floor for a program that overlaps reading and writing;
+  column read as text (as zscore reads a CSV) into a ``CSVWriter``. One thread, reading and
+  writing one after the other;
+* ``io_wide``: the same reading of the input, but what is written is zscore's output (its 28
+  columns against the input's 8), read batch by batch from a Parquet copy made beforehand
+  (untimed) with pyarrow's own writer: what writing an output that wide costs with nothing
+  computed. Reading the copy is counted too (its stage is shown), so this floor is a little
+  high;
+* ``io_overlap`` (not run by default): ``io`` with reading one batch ahead in a thread;
 * ``api`` (b): ``zscore.classify_file(IN, OUT, batch_rows=...)`` in a fresh Python process;
 * ``cli`` (c): ``zscore classify IN -o OUT --quiet [--batch-rows N]`` as a new process: the
   interpreter's start, ``import zscore`` and loading numba's cache included (and the summary's
   counting, which the command does even with --quiet).
 
-Reported: wall seconds (``io`` and ``api``: of the call alone, timed inside the process; the
-whole process beside it; ``cli``: the whole process), million rows per second, CPU seconds
-(user + system, both cores), peak RSS, the output's size, and the ratios (b)/(a) and (c)/(a)
-within each repeat. ``io`` and ``api`` also report how long each stage was busy, each in its
-own thread (reading the next batch, scoring one, writing one): the stage busy for nearly the
-whole wall time is the bottleneck. The load average is printed before every run: the machine
-is shared, so compare within a run.
+Reported: wall seconds (``io*`` and ``api``: of the call alone, timed inside the process, which
+for ``api`` includes zscore's lazy imports and loading numba's cache; the whole process beside
+it; ``cli``: the whole process), million rows per second, CPU seconds (user + system, both
+cores), the ratios to ``io`` and ``io_wide`` within each repeat, the peak RSS (/usr/bin/time's
+%M where it exists, else the child's own VmHWM), the peak of the anonymous resident memory
+(RssAnon of the process tree, sampled every 50 ms: it leaves out the input's pages that
+pyarrow's memory map touched, page cache that grows with the file and that the kernel takes
+back when memory is short), the output's size and the load average before the run (the
+machine is shared: compare within a run). ``io*`` and ``api`` also report how long each stage
+was busy, each in its own thread (reading the next batch, scoring one, writing one): the stage
+busy for nearly the whole wall time is the bottleneck. --profile runs ``api`` and ``cli`` once
+more under py-spy and adds up its samples by stage and by native activity (dictionary
+encoding, statistics, snappy, floats to text, ...).
 
 A size whose files would not fit on the disk (``df``: the free space against the input plus
-the largest output, estimated from the sizes per row measured at 1 M rows) is skipped with a
-message, and so is one projected to take longer than --budget minutes (from the time per row
-of the previous size). 100 M rows runs only with --big. The files are removed at the end
-(--keep leaves the inputs in --tmp, and a later run with the same --tmp reuses them).
+the largest output, estimated from the sizes per row of the last size measured) is skipped
+with a message, and so is one projected to take longer than --budget minutes per format (from
+the time per row of the previous size). 100 M rows runs only with --big. The files are removed
+at the end (--keep leaves the inputs in --tmp, and a later run with the same --tmp reuses
+them).
 """
 
 from __future__ import annotations
@@ -83,14 +93,15 @@ VARIANTS = {
     "api": "zscore.classify_file(IN, OUT) in a fresh process (b)",
     "cli": "zscore classify IN -o OUT --quiet, a new process (c)",
 }
-DEFAULT_VARIANTS = ["io", "api", "cli"]
+DEFAULT_VARIANTS = ["io", "io_wide", "api", "cli"]
 CHUNK = 1 << 20  # rows generated and written at a time
 VILLAGES = 200
 BIG = 100_000_000
 SWEEP = (262_144, 1_048_576, 4_194_304)
 DAYS_PER_MONTH = 30.4375
 #: Bytes per row of the files (input, largest output) used before any file was measured.
-GUESS_BYTES_PER_ROW = {"parquet": (17, 75), "csv": (41, 200)}
+GUESS_BYTES_PER_ROW = {"parquet": (11, 22), "csv": (44, 170)}
+WIDE_BYTES_PER_ROW = 23  # io_wide's Parquet copy of the output
 GENERATOR = "scale-v1"  # change when the files change: a kept file of another version is remade
 
 
@@ -677,8 +688,8 @@ def main() -> None:
                         "(of every size when none is given)")
     parser.add_argument("--sweep-repeat", type=int, default=2)
     parser.add_argument("--profile", action="store_true",
-                        help="then run classify_file once more under py-spy, per size and "
-                             "format")
+                        help="then run classify_file and the command once more under py-spy, "
+                             "per size and format (py-spy on the PATH)")
     parser.add_argument("--budget", type=float, default=15.0,
                         help="skip a size projected to take longer than this many minutes "
                              "per format (from the previous size's time per row)")
@@ -717,11 +728,12 @@ def main() -> None:
                 continue
             repeat = args.repeat if args.repeat is not None else (2 if n <= 10_000_000 else 1)
             for fmt in args.formats:
-                need = n * sum(per_row[fmt]) * 1.1
+                wide = WIDE_BYTES_PER_ROW if "io_wide" in args.variants else 0
+                need = n * (sum(per_row[fmt]) + wide) * 1.1
                 free = shutil.disk_usage(folder).free
                 print(f"\n{fmt}, {n:,} rows: df {df(folder)}", flush=True)
                 if need > free:
-                    print(f"  skipped: the input and an output need about {need / 1e9:.1f} GB, "
+                    print(f"  skipped: the input and the outputs need about {need / 1e9:.1f} GB, "
                           f"{free / 1e9:.1f} GB are free")
                     results["skipped"].append({"rows": n, "format": fmt, "why": "disk"})
                     continue
@@ -786,7 +798,9 @@ def main() -> None:
         if not args.keep:
             for p in folder.glob(f"children_{GENERATOR}_*"):
                 p.unlink()
-            for p in [*folder.glob("out_*"), *folder.glob("wide_copy.parquet")]:
+            for p in [*folder.glob("out_*"), *folder.glob("wide_copy.parquet"),
+                      *(folder / name for name in ("time.txt", "stderr.txt", "profile.json")
+                        if (folder / name).exists())]:
                 p.unlink()
             if not args.tmp:
                 shutil.rmtree(folder, ignore_errors=True)
