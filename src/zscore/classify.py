@@ -521,6 +521,14 @@ def classify(
 SAMPLE_ROWS = 100_000
 
 
+def named_only(given: Mapping[str, Any], table: str, why: str) -> None:
+    """Refuse arrays among the arguments of a table classified in parts: its columns must be
+    named (an array cannot be ``why``)."""
+    for name, value in given.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name}: name a column of {table} (arrays cannot be {why})")
+
+
 def resolution_of(sample: Any, given: Mapping[str, Any], options: Mapping[str, Any]
                   ) -> Resolution:
     """The columns, units, codes and date order decided on ``sample`` (the first rows of a
@@ -537,10 +545,7 @@ def classify_part(part: Any, given: Mapping[str, Any], resolution: Resolution,
 def _lazy(frame: Any, given: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
     """A polars LazyFrame, classified lazily batch by batch (polars' streaming engine can run
     it): the columns are named, not given as arrays; the first rows decide as in one call."""
-    for name, value in given.items():
-        if value is not None and not isinstance(value, str):
-            raise InputError(f"{name}: name a column of the LazyFrame (arrays cannot be matched "
-                             "to a LazyFrame's rows)")
+    named_only(given, "the LazyFrame", "matched to a LazyFrame's rows")
     resolution = resolution_of(frame.head(SAMPLE_ROWS).collect(), given, options)
     schema = classify_part(frame.head(0).collect(), given, resolution, options).schema
     return frame.map_batches(lambda part: classify_part(part, given, resolution, options),

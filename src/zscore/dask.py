@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .classify import SAMPLE_ROWS, classify_part, resolution_of
+from .classify import SAMPLE_ROWS, classify_part, named_only, resolution_of
 from .errors import InputError
 from .resolve import CHILD_ARGS, DATE_ARGS
 
@@ -31,10 +31,7 @@ def _dataframe(ddf: Any) -> Any:
 
 def _split(options: dict[str, Any]) -> dict[str, Any]:
     given = {k: options.pop(k) for k in _CHILD_ARGS if k in options}
-    for name, value in given.items():
-        if value is not None and not isinstance(value, str):
-            raise InputError(f"{name}: name a column of the DataFrame (arrays cannot be "
-                             "matched to a Dask DataFrame's partitions)")
+    named_only(given, "the DataFrame", "matched to a Dask DataFrame's partitions")
     return given
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import io
-from .classify import Result, run
+from .classify import Result, named_only, run
 from .errors import InputError
 from .resolve import CHILD_ARGS, DATE_ARGS
 
@@ -280,10 +280,7 @@ def classify_file(
     if batch_rows < 1:
         raise InputError(f"batch_rows={batch_rows}: give a positive number of rows")
     given = {k: options.pop(k) for k in _CHILD_ARGS if k in options}
-    for name, value in given.items():
-        if value is not None and not isinstance(value, str):
-            raise InputError(f"{name}: name a column of the file (arrays cannot be given with "
-                             "a file)")
+    named_only(given, "the file", "given with a file")
     io.check_output(output)
     encoding, notes = None, ()
     while True:
