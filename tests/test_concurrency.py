@@ -106,7 +106,7 @@ def test_classify_from_several_threads_equals_a_serial_run(make):
         futures = [pool.submit(lambda d=d: [as_dict(zscore.classify(d)) for _ in range(3)])
                    for d in inputs]
         results = [f.result(timeout=TIMEOUT) for f in futures]
-    for want, got in zip(expected, results):
+    for want, got in zip(expected, results, strict=True):
         for one in got:
             same(one, want)
 

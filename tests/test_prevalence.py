@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -288,6 +289,30 @@ def test_row_order_does_not_matter():
     b = estimates(table.sample(frac=1.0, random_state=1).reset_index(drop=True), **kw)
     for column in ("estimate", "se", "ci_lower", "ci_upper"):
         np.testing.assert_allclose(b[column], a[column], rtol=1e-9, atol=1e-12)
+
+
+def test_many_strata_and_clusters_are_not_a_product_of_their_counts():
+    """2,000 strata with clusters numbered across the survey (2e7 stratum x cluster keys for
+    6,000 rows) give exactly the table of the same design with clusters numbered within their
+    stratum (a few keys), as svydesign(nest = TRUE) says they are the same PSUs; the
+    stratum x cluster keys are sorted rather than counted in a 2e7-long array."""
+    rng = np.random.default_rng(5)
+    n, nstrata = 6_000, 2_000
+    table = survey_table(5, n, 1, 1)
+    table["stratum"] = rng.integers(0, nstrata, n)
+    local = rng.integers(0, 5, n)
+    table["local"] = local
+    table["global"] = table["stratum"] * 5 + local  # 10,000 cluster values
+    kw = dict(weights="w", strata="stratum")
+    a = estimates(table, cluster="local", **kw)
+    tracemalloc.start()
+    try:
+        b = estimates(table, cluster="global", **kw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert peak < 60e6  # an array over the 2e7 keys alone would be 160 MB
 
 
 def test_large_table_uses_every_thread_and_agrees_with_a_small_one():

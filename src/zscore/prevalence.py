@@ -425,6 +425,23 @@ class _PartDesign:
     psu_positive: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
+def _psu_codes(key: np.ndarray, space: int, used: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' PSU codes 0..k-1 (-1: none) from their (stratum, cluster) keys 0..space-1,
+    numbered in the keys' order among the keys of the rows used, and those k keys. A table
+    with many strata and clusters has a key space far larger than its rows (1,000 strata x
+    20,000 clusters: 2e7 keys for 1e6 rows), so the keys are then sorted, not counted."""
+    if space <= max(4 * key.size, 1 << 16):
+        first, _, _ = _present(key, space, used)
+        present = first >= 0
+        return _renumber(key, present)[0], np.flatnonzero(present)
+    mine = key[used.index] if used.index.size else key[: used.m]
+    at = np.unique(mine[mine >= 0])
+    if at.size == 0:
+        return np.full(key.size, -1, dtype=np.int64), at
+    slot = np.minimum(np.searchsorted(at, key), at.size - 1)
+    return np.where((key >= 0) & (at[slot] == key), slot, -1), at
+
+
 def _part_design(w: np.ndarray | None, cluster: _Coded | None, strata: _Coded | None,
                  keep: np.ndarray) -> _PartDesign:
     n = keep.size
@@ -468,16 +485,15 @@ def _part_design(w: np.ndarray | None, cluster: _Coded | None, strata: _Coded | 
     cluster_code, nclusters = _renumber(cluster.codes, first >= 0)
     # PSUs nested in strata: one code per (stratum, cluster), numbered stratum by stratum
     key = np.where((stratum >= 0) & (cluster_code >= 0), stratum * nclusters + cluster_code, -1)
-    first, count, positive_psu = _present(key, nstrata * nclusters, used, weights)
-    present = first >= 0
-    psu, npsu = _renumber(key, present)
-    at = np.flatnonzero(present)
+    psu, at = _psu_codes(key, nstrata * nclusters, used)
+    npsu = at.size
+    _, count, positive_psu = _present(psu, npsu, used, weights)
     design = _survey.Design("survey", weights, rows, m, stratum, nstrata, psu, npsu,
                             at // max(nclusters, 1), nan, nan, 0)
     return _PartDesign(design, all_ones, positive, wrange, strata_values, stratum_rows,
                        positive_strata, cluster.keys(present_clusters),
-                       at // max(nclusters, 1), at % max(nclusters, 1), count[present],
-                       positive_psu[present])
+                       at // max(nclusters, 1), at % max(nclusters, 1), count,
+                       positive_psu)
 
 
 # --- groups ---------------------------------------------------------------------------------------
