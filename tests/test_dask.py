@@ -3,6 +3,8 @@ as in memory, partition by partition."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +20,7 @@ zdask = pytest.importorskip("zscore.dask")
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=40)
+                                       dashboard_address=":0", silence_logs=40)
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
@@ -107,3 +109,24 @@ def test_prevalence_and_quality_equal_in_memory_on_a_cluster(client):
            zscore.prevalence(df, layout="who", **design))
     _close(zdask.quality(ddf, weights="sw", by="region"),
            zscore.quality(df, weights="sw", by="region"))
+
+
+def test_whos_survey_table_on_the_cluster(client):
+    """WHO's anthro_prevalence table (cluster, strata, weights) of the survey reference data,
+    from partitions summed on the cluster's worker processes: one partition empty, PSUs split
+    between partitions."""
+    import warnings
+
+    from .reference._who import read
+    from .reference.test_prevalence import CASES, assert_table, expected
+
+    cases = read("survey_cases.csv")
+    cases = cases.sample(frac=1.0, random_state=4).reset_index(drop=True)  # PSUs split
+    bounds = [0, 900, 900, 2100, len(cases)]  # 900:900 empty
+    ddf = dd.from_delayed([dask.delayed(cases.iloc[a:b]) for a, b in itertools.pairwise(bounds)],
+                          meta=cases.iloc[:0], verify_meta=False)
+    name, kw = CASES["design"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", zscore.ZScoreWarning)
+        table = zdask.prevalence(ddf, age="age_days", layout="who", **kw)
+    assert_table(table, expected(name))
