@@ -77,6 +77,8 @@ def expected_scores() -> dict[str, np.ndarray]:
 DIALECTS = {
     "comma": ("register.csv", ",", "utf-8", False, False),
     "semicolon-decimal-comma": ("register.csv", ";", "utf-8", True, False),
+    # Google Sheets in a decimal-comma locale (Indonesia): ',' delimiter, "9,1" quoted
+    "comma-quoted-decimal-comma": ("register.csv", ",", "utf-8", True, False),
     "tab": ("register.tsv", "\t", "utf-8", False, False),
     "pipe": ("register.csv", "|", "utf-8", False, False),
     "gzip": ("register.csv.gz", ",", "utf-8", False, True),
@@ -128,8 +130,9 @@ def test_csv_dialect_through_the_library(tmp_path, dialect):
     _, delimiter, _, decimal_comma, _ = DIALECTS[dialect]
     ds = zio.read(src)
     assert ds.format == "csv" and ds.delimiter == delimiter
-    # any field of a ';' file that is a number with a decimal comma ("3,5" in 'other') counts
-    assert ds.decimal_comma is (delimiter != ",")  # ';', tab and '|' files: decimal commas
+    # any field of a ';' file that is a number with a decimal comma ("3,5" in 'other') counts;
+    # in a ',' file, where "3,5" alone is free text, a column of them does
+    assert ds.decimal_comma is (delimiter != "," or decimal_comma)
     if decimal_comma:  # the values read have decimal points; the table keeps the text
         assert ds.values.column("weight").to_pylist()[0] == "9.1"
         assert ds.table.column("weight").to_pylist()[0] == "9,1"
@@ -147,6 +150,44 @@ def test_csv_dialect_through_the_library(tmp_path, dialect):
     back = read_output(target, "parquet")
     assert back["id"] == [r[0] for r in rows[1:]]
     assert_scores_equal(back, expected, "parquet")
+
+
+def test_comma_file_quoted_decimal_commas_but_not_thousands(tmp_path):
+    """In a ',' file a quoted "9,1" is 9.1 (Google Sheets in Indonesian writes its numbers so);
+    "1,250" may be one thousand two hundred and fifty, so it is not read (the row gets a
+    reason); each field on its own, so the rows read the same a batch at a time."""
+    rows = [["sex", "age", "weight", "lenhei"], ["1", "400", "9,1", "74,0"],
+            ["2", "300", "1,250", "70"], ["1", "200", "8.1", "66,25"], ["2", "500", "9", "75"]]
+    src = tmp_path / "sheets.csv"
+    src.write_bytes(csv_bytes(rows))
+    plain = zscore.classify({"sex": [1, 2, 1, 2], "age": [400, 300, 200, 500],
+                             "weight": [9.1, np.nan, 8.1, 9.0],
+                             "lenhei": [74.0, 70.0, 66.25, 75.0]})
+    ds = zio.read(src)
+    assert ds.decimal_comma
+    out = zscore.classify(ds.values)
+    for z in ("zlen", "zwei", "zwfl"):
+        np.testing.assert_array_equal(out.column(z).to_numpy(zero_copy_only=False),
+                                      np.asarray(plain[z], dtype=float))
+    assert "weight_invalid" in out.column("reason").to_pylist()[1]
+    target = tmp_path / "out.csv"
+    zscore.classify_file(src, target, batch_rows=1)
+    written = list(csv.reader(target.read_text().splitlines()))
+    assert [r[2] for r in written[1:]] == ["9,1", "1,250", "8.1", "9"]  # as read
+    zlen = written[0].index("zlen")
+    assert written[1][zlen] == "-1,27"  # computed numbers with the file's decimal comma
+
+
+def test_comma_file_one_free_text_decimal_keeps_decimal_points(tmp_path):
+    rows = [["sex", "age", "weight", "lenhei", "note"], ["1", "400", "9.1", "74", "3,5"],
+            ["2", "300", "8.0", "70", ""], ["1", "200", "8.1", "66", "ok"]]
+    src = tmp_path / "notes.csv"
+    src.write_bytes(csv_bytes(rows))
+    assert not zio.read(src).decimal_comma
+    target = tmp_path / "out.csv"
+    zscore.classify_file(src, target)
+    written = list(csv.reader(target.read_text().splitlines()))
+    assert written[1][written[0].index("zlen")] == "-1.27"
 
 
 def test_semicolon_file_with_decimal_commas_everywhere_is_read_as_semicolons(tmp_path, capsys):

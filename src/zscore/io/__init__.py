@@ -77,10 +77,10 @@ class Dataset:
         """The table to read values from for another table of this file's columns (a batch):
         as :attr:`values` is for :attr:`table`. A batch with decimal commas marks the file as
         using them (its output is written with them from the first batch written)."""
-        if self.format == "csv" and self.delimiter != ",":
+        if self.format == "csv":
             from .text import decimal_points
 
-            parsed, commas = decimal_points(table)
+            parsed, commas = decimal_points(table, self.delimiter or ",")
             self.decimal_comma = self.decimal_comma or commas
             return parsed if parsed is not None else table
         return table

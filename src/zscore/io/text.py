@@ -10,7 +10,10 @@ an empty field stay what they are); zscore parses the columns it reads. What is 
 * the header line: the first lines of a report (``KABUPATEN: ...``) are skipped when a later
   line holds the column names;
 * decimal commas: in a ``;``, tab or ``|`` file, a field that is a number written with a
-  decimal comma (``9,1``) is read as that number; the output keeps the field as it was.
+  decimal comma (``9,1``) is read as that number; in a ``,`` file, where such a field is
+  quoted (``"9,1"``, as Google Sheets in a decimal-comma locale writes it), the same except
+  a comma followed by exactly three digits (``"1,250"``: perhaps thousands); the output keeps
+  the field as it was.
 
 A structural problem is one InputError with the line: a row with too many or too few fields, a
 quote that is never closed, a repeated column name.
@@ -38,6 +41,10 @@ UNCLOSED = ('a quote (") is opened and never closed, so the rest of the file wou
             "one field; close the quote or remove it")
 #: A number written with a decimal comma ("9,1", "-0,5", ",5"), as a whole field.
 DECIMAL_COMMA = re.compile(r"\s*[-+]?(?:\d+,\d*|,\d+)\s*")
+#: The same in a ``,`` file, where the field was quoted: not "1,250" (perhaps thousands).
+#: A column of a ``,`` file with only these (and empty fields) is one of decimal commas.
+COMMA_NUMBERS = r"^\s*[-+]?(?:\d+(?:,\d*)?|,\d+)\s*$"
+COMMA_FILE_DECIMAL = re.compile(r"\s*[-+]?(?:\d+,(?:\d{1,2}|\d{4,})|,\d+)\s*")
 _SAMPLE = 1 << 20
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a field of any size (pyarrow reads them too)
 
@@ -250,8 +257,7 @@ def _empty(names: list[str]) -> Any:
 
 def _dataset(table: Any, lay: Layout, encoding: str, notes: list[str]) -> Dataset:
     ds = Dataset(table, lay.source, "csv", notes, delimiter=lay.delimiter, encoding=encoding)
-    if lay.delimiter != ",":  # ';' or tab (Excel's "Unicode text") from a decimal-comma locale
-        ds.parse_table, ds.decimal_comma = decimal_points(table)
+    ds.parse_table, ds.decimal_comma = decimal_points(table, lay.delimiter)
     return ds
 
 
@@ -426,21 +432,34 @@ def _count_breaks(fh: Any) -> int:
     return total
 
 
-def decimal_points(table: Any) -> tuple[Any, bool]:
-    """A copy of a ``;`` file's table where every field that is a number with a decimal comma
-    has a decimal point instead (the table itself keeps the text as read)."""
+def decimal_points(table: Any, delimiter: str = ";") -> tuple[Any, bool]:
+    """A copy of a table where every field that is a number with a decimal comma has a decimal
+    point instead (the table itself keeps the text as read), and whether there was one.
+
+    In a ``,`` file such a field was quoted (a spreadsheet in a decimal-comma locale, such as
+    Google Sheets set to Indonesia, quotes ``"9,1"``); there a comma followed by exactly three
+    digits (``"1,250"``) may be a thousands separator, so only other numbers are read: each
+    field on its own, so a row reads the same in any batch. And there a free-text field that
+    happens to read "3,5" does not make the file one of decimal commas (the output's style):
+    that takes a column of numbers (whole or with a decimal comma, none with a point) with
+    at least one decimal comma."""
     import pyarrow.compute as pc
 
-    pattern = "^" + DECIMAL_COMMA.pattern + "$"
-    out, changed = table, False
+    comma_file = delimiter == ","
+    pattern = "^" + (COMMA_FILE_DECIMAL if comma_file else DECIMAL_COMMA).pattern + "$"
+    out, fixed_any, style = table, False, False
     for i, name in enumerate(table.column_names):
         column = table.column(i)
         comma = pc.match_substring_regex(column, pattern)
-        if pc.any(comma).as_py():
+        found = pc.sum(comma).as_py() or 0
+        if found:
             fixed = pc.if_else(comma, pc.replace_substring(column, ",", "."), column)
             out = out.set_column(i, name, fixed)
-            changed = True
-    return (out if changed else None), changed
+            fixed_any = True
+            style = style or not comma_file or pc.all(pc.or_(
+                pc.match_substring_regex(column, COMMA_NUMBERS),
+                pc.equal(pc.utf8_trim_whitespace(column), ""))).as_py() is not False
+    return (out if fixed_any else None), style
 
 
 class CsvWriter:
@@ -484,8 +503,7 @@ class CsvWriter:
         import pyarrow.csv as pacsv
 
         if self.commas is None:  # a file read in batches knows it once the first is read
-            self.commas = bool(self.like is not None and self.like.decimal_comma
-                               and self.delimiter != ",")
+            self.commas = bool(self.like is not None and self.like.decimal_comma)
         if self.commas:
             table = _with_decimal_commas(_no_negative_zero(table, self.own), self.like)
         if self.schema is None:
