@@ -824,3 +824,55 @@ def test_an_age_given_as_a_duration_is_read_as_classify_reads_it():
         months = zscore.prevalence(as_duration, age_unit="months")
     np.testing.assert_allclose(months.estimate.to_numpy(), expected.estimate.to_numpy(),
                                rtol=1e-12, equal_nan=True)
+
+
+# --- a preset's population (DHS de facto children, MICS completed interviews) -------------------
+def dhs_pr(n: int = 400, seed: int = 2) -> pd.DataFrame:
+    """A DHS PR-like file: children under 5 with hv103 (slept here last night) 1 or 0."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "hc27": rng.integers(1, 3, n), "hc1": rng.integers(0, 60, n),
+        "hc2": rng.integers(40, 220, n), "hc3": rng.integers(480, 1150, n),
+        "hc15": rng.choice([1, 2], n), "hv005": rng.integers(500_000, 2_000_000, n),
+        "hv021": rng.integers(1, 30, n), "hv022": rng.integers(1, 4, n),
+        "hv103": rng.choice([0, 1], n, p=[0.15, 0.85]),
+    })
+
+
+def test_dhs_prevalence_counts_de_facto_children_only():
+    """DHS's tables are 'if hv103==1' (DHS-Indicators-Stata, NT_CH_NUT.do): with the preset,
+    prevalence is the table of those rows alone, and a note says how many were left out."""
+    pr = dhs_pr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = zscore.prevalence(pr, preset="dhs")
+    notes = [str(w.message) for w in caught]
+    away = int((pr.hv103 != 1).sum())
+    assert any(t.startswith(f"{away} rows left out: not de facto") for t in notes), notes
+    want = quiet(zscore.prevalence, pr[pr.hv103 == 1].drop(columns="hv103"), preset="dhs")
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True),
+                                  check_exact=True)
+    assert any("hv103" in line for line in got.attrs["columns"])
+    # in parts, the same
+    acc = zscore.PrevalenceAccumulator(preset="dhs")
+    for part in (pr.iloc[:150], pr.iloc[150:]):
+        acc.add(part)
+    np.testing.assert_allclose(quiet(acc.result).estimate, got.estimate, rtol=1e-12)
+    # labelled text ("Yes"/"No", as a Stata file read with its labels) is read the same
+    text = pr.assign(hv103=np.where(pr.hv103 == 1, "Yes", "No"))
+    pd.testing.assert_frame_equal(quiet(zscore.prevalence, text, preset="dhs"), got)
+    # classify scores every row
+    assert len(zscore.classify(pr, preset="dhs")) == len(pr)
+
+
+def test_a_mapping_population_is_checked():
+    with pytest.raises(InputError, match=r"\[population\] needs column"):
+        zscore.prevalence(dhs_pr(), preset={"name": "x", "population": {"keep": [1]}})
+    mapping = {"name": "mine", "columns": {"sex": "hc27", "age": "hc1", "weight": "hc2",
+                                           "lenhei": "hc3"},
+               "units": {"age": "months", "weight": "0.1kg", "lenhei": "0.1cm"},
+               "population": {"column": "HV103", "keep": 0, "why": "the absent ones"}}
+    pr = dhs_pr()
+    got = quiet(zscore.prevalence, pr, preset=mapping)
+    n = got.query("group == 'All' and statistic == 'n (unweighted)'").estimate
+    assert 0 < n.max() <= (pr.hv103 == 0).sum()

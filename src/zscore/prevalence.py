@@ -211,6 +211,8 @@ class _Columns:
     by: list[str]
     lines: list[str]  # attrs["columns"]
     age_unit: str = "days"
+    population: str | None = None  # the preset's population column (DHS hv103), if any
+    population_why: str = ""
 
 
 def _read_child(table: _Table, given: dict[str, Any], options: dict[str, Any],
@@ -274,9 +276,10 @@ def _plural(n: int, word: str = "row") -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _keep_rows(ch: _Children, std: str, cluster: Any, strata: Any
-               ) -> tuple[np.ndarray, dict[str, int]]:
-    """WHO's row exclusions (bool mask) and how many rows each left out."""
+def _keep_rows(ch: _Children, std: str, cluster: Any, strata: Any,
+               population: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, int]]:
+    """WHO's row exclusions (bool mask) and how many rows each left out; ``population``: the rows
+    of the survey's own population (a preset's, such as DHS's de facto children)."""
     n = ch.sex.size
     keep = np.ones(n, dtype=bool)
     left_out = {}
@@ -289,6 +292,9 @@ def _keep_rows(ch: _Children, std: str, cluster: Any, strata: Any
         inside = (ch.age_months >= lo) & (ch.age_months <= hi)
         left_out["outside"] = int(n - np.count_nonzero(inside))
         keep &= inside
+    if population is not None:
+        left_out["population"] = int(np.count_nonzero(keep & ~population))
+        keep &= population
     for name, codes in (("cluster", cluster), ("strata", strata)):
         if codes is not None:
             left_out["missing_" + name] = int(np.count_nonzero(keep & (codes < 0)))
@@ -296,8 +302,11 @@ def _keep_rows(ch: _Children, std: str, cluster: Any, strata: Any
     return keep, left_out
 
 
-def _exclusion_notes(left_out: dict[str, int], std: str, auto: bool) -> list[str]:
+def _exclusion_notes(left_out: dict[str, int], std: str, auto: bool, why: str = ""
+                     ) -> list[str]:
     notes = []
+    if left_out.get("population"):
+        notes.append(f"{_plural(left_out['population'])} left out: {why}")
     if left_out.get("too_old"):
         limit = rules.PREVALENCE_MAX_AGE_DAYS_2006
         hint = (" (5-19 years: call zscore.prevalence on those rows alone, or with "
@@ -1198,13 +1207,22 @@ class PrevalenceAccumulator:
                 [c in names and "f" + c[1:] in names for c in Z_COLUMNS],
                 "standard" in names, design, weight_scale, by_names,
                 res.describe() + design_lines, inp.age_unit)
+            pop = self._preset.population if self._preset is not None else None
+            if pop is not None and (column := pop.column(names)) is not None:
+                cols.population, cols.population_why = column, pop.why
+                cols.lines.append(f"rows     <- {column!r} in {list(pop.keep)} (preset "
+                                  f"{self._preset.name}: {pop.why.split(' (')[0]})")
             self._cols = cols
+        population = None
+        if cols.population is not None:
+            population = self._preset.population.members(
+                column_values(table.get(cols.population)))
         self._missing_weights += missing
         age_days, age_months = _ages(inp.age, inp.age_unit)
         offset = self._nrows if start is None else int(start)
         for std in self._standards_of(age_months, whole):
             part = self._part_state(table, inp, res, std, w, cluster, strata, age_days,
-                                    age_months, offset, start is not None, whole)
+                                    age_months, offset, start is not None, whole, population)
             have = self._states.get(std)
             self._states[std] = part if have is None else have.merge(part)
         self._nrows += n
@@ -1251,12 +1269,13 @@ class PrevalenceAccumulator:
         self._dropped_2007 = True
 
     def _part_state(self, table: _Table, inp: Any, res: Any, std: str, w, cluster, strata,
-                    age_days, age_months, offset: int, absolute: bool, whole: bool) -> _State:
+                    age_days, age_months, offset: int, absolute: bool, whole: bool,
+                    population: np.ndarray | None = None) -> _State:
         ch, disagree = _children(table, inp, res, self._cols, std, self._precision, age_days,
                                  age_months)
         n = table.n
         keep, left_out = _keep_rows(ch, std, None if cluster is None else cluster.codes,
-                                    None if strata is None else strata.codes)
+                                    None if strata is None else strata.codes, population)
         pd_ = _part_design(w, cluster, strata, keep)
         design = pd_.design
         used = _Rows(design.rows, design.nrows)
@@ -1393,7 +1412,7 @@ def _table(st: _State, cols: _Columns, std: str, layout: str, auto: bool,
         note(f"{_plural(st.disagree)} were scored with a different standard from the one "
              f"their age gives (age read in {cols.age_unit}): is age_unit the one classify was "
              "given? Their z-scores are not used")
-    for text in _exclusion_notes(st.left_out, std, auto):
+    for text in _exclusion_notes(st.left_out, std, auto, cols.population_why):
         note(text)
     has_design = cols.design["cluster"][1] is not None or cols.design["strata"][1] is not None
     weighted = cols.design["weights"][1] is not None

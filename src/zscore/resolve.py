@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import tomllib
 import unicodedata
@@ -212,6 +213,54 @@ class Preset:
     labels: str | None = None
     #: sets of columns whose presence says a file is of this kind
     detect: tuple[tuple[str, ...], ...] = ()
+    #: the survey's own tables' population (DHS: de facto children), for prevalence
+    population: Population | None = None
+
+
+@dataclass(frozen=True)
+class Population:
+    """The rows a survey's own tables count (``[population]`` of a preset): those whose
+    column (the first of ``columns`` the file has; none: every row) holds one of ``keep``.
+    prevalence leaves the others out with a note saying ``why``; classify and quality count
+    every row (a data-quality check is about every measurement taken)."""
+
+    columns: tuple[str, ...]
+    keep: tuple[Any, ...]
+    why: str
+
+    def column(self, names: Sequence[str]) -> str | None:
+        """The file's column among ``names`` (any case), or None."""
+        lower = {n.lower(): n for n in reversed(list(names))}
+        for c in self.columns:
+            if c.lower() in lower:
+                return lower[c.lower()]
+        return None
+
+    def members(self, values: Any) -> Any:
+        """Whether each value is one of ``keep``: the same number (1, 1.0, "1") or, for a
+        text, the same words in any case."""
+        import numpy as np
+
+        from .parse import code_text, parse_number
+
+        numbers = {float(k) for k in self.keep if not isinstance(k, str)}
+        texts = {code_key(str(k)) for k in self.keep}
+
+        def member(v: Any) -> bool:
+            x = parse_number(v)  # NaN: missing; -inf: not a number (text, a bool, ...)
+            if np.isfinite(x):
+                return x in numbers
+            text = code_text(v) if x == -math.inf else None
+            return text is not None and code_key(text) in texts
+
+        codes = getattr(values, "codes", None)
+        if codes is not None:  # frames.Factorized: each distinct value read once
+            hits = np.array([member(u) for u in values.uniques] + [False], dtype=bool)
+            return hits[codes]  # code -1 (missing) reads the last entry
+        array = np.asarray(values)
+        if array.dtype.kind in "biuf":
+            return np.isin(array, list(numbers)) if numbers else np.zeros(array.size, bool)
+        return np.fromiter((member(v) for v in array.tolist()), dtype=bool, count=array.size)
 
 
 def preset_names() -> list[str]:
@@ -264,7 +313,7 @@ def parse_preset(text: str, name: str, path: Path | None = None) -> Preset:
 
 
 _PRESET_KEYS = {"name", "title", "source", "columns", "units", "scale", "codes", "special",
-                "dates", "date_format", "labels", "detect"}
+                "dates", "date_format", "labels", "detect", "population"}
 #: Reason names a special code may have besides rules.SPECIAL_REASONS.
 _PLAIN_MISSING = "missing"
 
@@ -312,11 +361,25 @@ def _preset_from(data: dict, name: str, where: str | None = None) -> Preset:
         except KeyError as exc:
             raise InputError(f"{where}: [dates.{arg}] needs {exc.args[0]}") from None
     detect = data.get("detect", [])
+    population = _population(data.get("population"), where)
     return Preset(
         name=str(data.get("name", name)), title=str(data.get("title", "")),
         source=str(data.get("source", "")), columns=columns, units=units, scale=scale,
         codes=codes, special=special, dates=parts, date_format=data.get("date_format"),
-        labels=data.get("labels"), detect=tuple(tuple(d) for d in detect))
+        labels=data.get("labels"), detect=tuple(tuple(d) for d in detect),
+        population=population)
+
+
+def _population(spec: Any, where: str) -> Population | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or set(spec) - {"column", "keep", "why"} or \
+            "column" not in spec or "keep" not in spec:
+        raise InputError(f"{where}: [population] needs column (a name or a list of names) and "
+                         "keep (the values of the rows counted), and may have why")
+    keep = spec["keep"] if isinstance(spec["keep"], list) else [spec["keep"]]
+    return Population(_names(spec["column"]), tuple(keep),
+                      str(spec.get("why", f"not in the survey's population ({spec['column']})")))
 
 
 def _names(names: Any) -> tuple[str, ...]:
