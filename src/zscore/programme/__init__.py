@@ -10,5 +10,6 @@ village roll-ups (docs/programme.md).
 
 from .audit import Audit, audit
 from .followup import FollowUp, followup
+from .register import Register, read_register
 
-__all__ = ["Audit", "FollowUp", "audit", "followup"]
+__all__ = ["Audit", "FollowUp", "Register", "audit", "followup", "read_register"]
