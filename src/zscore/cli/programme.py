@@ -67,6 +67,30 @@ def add_parsers(sub: Any, common: Callable[..., None], by_columns: Callable[[str
                    help="programme rules (KBM tables, thresholds) instead of the shipped ones")
 
 
+    p = sub.add_parser("rollup", help="counts and percentages per desa, kecamatan and "
+                                      "kabupaten for a period (Aksi Bangda)",
+                       description="Each child once in the period (the latest weighing's "
+                                   "place, the latest status of each indicator): children "
+                                   "weighed, measured, stunted, wasted, underweight, with "
+                                   "percentages and, with --targets, coverage "
+                                   "(docs/programme.md).")
+    common(p, "rollup")
+    _register_options(p)
+    p.add_argument("--child", metavar="COLUMN", help="the child's id (default: NIK, id, ...)")
+    p.add_argument("--by", action="extend", type=by_columns, default=[], metavar="COLUMNS",
+                   help="levels below the kabupaten, outermost first (default: kecamatan,desa)")
+    p.add_argument("--period", metavar="PERIOD",
+                   help="2025, 2025-S1 (January-June), 2025-Q3, 2025-08 or 2025-02..2025-08 "
+                        "(default: every date)")
+    p.add_argument("--targets", metavar="FILE",
+                   help="target denominators: a table with the desa (lowest level) column and "
+                        "'sasaran'; adds coverage")
+    p.add_argument("--layout", choices=("tidy", "aksi"), default="tidy",
+                   help="tidy: English names, one row per group (default); aksi: Indonesian "
+                        "headers, desa rows then their kecamatan's total, as keyed into Aksi "
+                        "Bangda")
+
+
 def _register_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--register", choices=("long", "wide"), default="long",
                    help="long: one row per weighing (default); wide: one row per child with "
@@ -112,7 +136,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
     return dict(sex=args.sex, age=args.age, age_unit=args.age_unit, weight=args.weight,
                 lenhei=args.lenhei, measure=args.measure, oedema=args.oedema,
-                date_format=args.date_format, units=args.units, preset=_preset(args))
+                date_format=args.date_format, units=args.units, preset=_preset(args),
+                standard=args.standard)
 
 
 def _read(args: argparse.Namespace) -> tuple[Any, Any, io.Dataset | None]:
@@ -141,7 +166,8 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         values, table, ds = _read(args)
-        outputs, text = {"audit": _audit, "followup": _followup}[args.command](
+        outputs, text = {"audit": _audit, "followup": _followup, "rollup": _rollup}[
+            args.command](
             args, values, table, ds, output)
         for path, _ in outputs:
             if path is not None:
@@ -157,7 +183,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"zscore: note: {note}", file=sys.stderr)
         stream = sys.stderr if output == io.STDIO else sys.stdout
         print(text, file=stream)
-        written = ", ".join(p for p, _ in outputs if p is not None)
+        written = ", ".join("standard output" if p == io.STDIO else p
+                            for p, _ in outputs if p is not None)
         print(f"read {table.num_rows:,} rows from {args.input}; wrote "
               f"{written or 'standard output'} in {time.perf_counter() - start:.2f} s",
               file=stream)
@@ -221,3 +248,30 @@ def _followup(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset 
     return [(output, out), (_beside(output, args.children, "children"),
                             _arrow(result.children)),
             (_beside(output, args.monthly, "monthly"), _arrow(result.monthly))], "\n".join(lines)
+
+
+def _rollup(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset | None,
+            output: str) -> tuple[list[tuple[str | None, Any]], str]:
+    from ..programme.rollup import rollup
+
+    targets = io.read(args.targets).values if args.targets else None
+    result = rollup(values, by=args.by or None, period=args.period, targets=targets,
+                    child=args.child, date=args.visit_date, birth_date=args.birth_date,
+                    layout=args.layout,
+                    date_numbers=ds.date_numbers if ds is not None else "excel",
+                    value_labels=ds.value_labels if ds is not None else None,
+                    **_options(args))
+    if args.layout == "tidy":
+        total = result[result.level == "kabupaten"]
+        lines = [f"{len(result[result.level == 'desa'])} desa"
+                 + (f", period {args.period}" if args.period else "")]
+        for row in total.itertuples():
+            lines.append(f"  children {row.children:,}, weighed {row.weighed:,}, measured "
+                         f"{row.measured:,}; stunted {row.stunted:,}/{row.stunted_of:,} "
+                         f"({row.stunted_pct:.1f} %), wasted {row.wasted:,}/{row.wasted_of:,}"
+                         f", underweight {row.underweight:,}/{row.underweight_of:,}")
+    else:
+        lines = [f"{len(result)} rows in the Aksi Bangda layout"
+                 + (f", period {args.period}" if args.period else "")]
+    lines.append("register data (those who came to the posyandu), not a survey estimate")
+    return [(output, _arrow(result))], "\n".join(lines)

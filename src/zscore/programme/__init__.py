@@ -11,5 +11,6 @@ village roll-ups (docs/programme.md).
 from .audit import Audit, audit
 from .followup import FollowUp, followup
 from .register import Register, read_register
+from .rollup import rollup
 
-__all__ = ["Audit", "FollowUp", "Register", "audit", "followup", "read_register"]
+__all__ = ["Audit", "FollowUp", "Register", "audit", "followup", "read_register", "rollup"]

@@ -105,6 +105,7 @@ def audit(
     preset: str | Mapping | None = None,
     value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     rules_file: Any = None,
+    standard: str = "auto",
     date_numbers: str = "excel",
 ) -> Audit:
     """Compare a register's stored statuses and z-scores with WHO's, and say why they differ.
@@ -123,7 +124,7 @@ def audit(
     by : column names, optional
         Groups of the summary; default the desa and posyandu columns, where the table has them.
     sex, age, age_unit, weight, lenhei, measure, oedema, birth_date, visit_date, date_format,
-    units, preset, value_labels
+    units, preset, value_labels, standard
         As in :func:`zscore.classify`.
     rules_file : path to a TOML file like data/programme.toml, optional
         Other stored-label spellings (``[labels]``).
@@ -166,6 +167,7 @@ def audit(
                  oedema=oedema, birth_date=birth_date, visit_date=visit_date)
     options = dict(age_unit=age_unit, units=units, date_format=date_format, preset=preset,
                    value_labels=value_labels, labels="id", date_numbers=date_numbers,
+                   standard=standard,
                    attach_to=None)
     with np.errstate(all="ignore"):
         who = classify_run(data, given, precision="who", **options)

@@ -123,6 +123,7 @@ def followup(
     preset: str | Mapping | None = None,
     value_labels: Mapping[str, Mapping[Any, str]] | None = None,
     rules_file: Any = None,
+    standard: str = "auto",
     date_numbers: str = "excel",
 ) -> FollowUp:
     """Follow each child across weighings: N, T, O, B, 2T and BGM, as the KMS does.
@@ -143,7 +144,7 @@ def followup(
         ``"posyandu_file"``; docs/programme.md gives their sources).
     by : column names, optional
         Groups of the monthly counts; default the posyandu (else desa) column.
-    date_format, units, preset, value_labels
+    date_format, units, preset, value_labels, standard
         As in :func:`zscore.classify`.
     rules_file : path, optional
         A TOML file like data/programme.toml (other KBM tables, thresholds).
@@ -188,6 +189,7 @@ def followup(
         scored = classify_run(data, given, age_unit=age_unit, units=units,
                               date_format=date_format, preset=preset,
                               value_labels=value_labels, labels="id", no_age="ignore",
+                              standard=standard,
                               date_numbers=date_numbers, attach_to=None)
     out, inp = scored.out, scored.inputs
     if "weight" not in inp.measurements:
