@@ -119,9 +119,22 @@ def planted() -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
     if days10 >= 731 and frame.loc[10, "Cara Ukur"] == "Terlentang":
         adjust = 0.7
     frame.loc[10, "TB"] = round(lms[1] * (1 - 2 * lms[2]) + adjust, 4)
+    # row 21: a length between the -2 SD lines of the exact age and of the age in completed
+    # months (younger, so its line is lower): pendek by WHO, normal by whole months
+    d21 = age_days(frame, 21)
+    s21 = 1 if frame.loc[21, "JK"] == "L" else 2
+    exact, whole = LEN[(s21, float(d21))], LEN[(s21, float(math.floor(
+        math.floor(d21 / 30.4375) * 30.4375 + 0.5)))]
+    low, high = whole[1] * (1 - 2 * whole[2]), exact[1] * (1 - 2 * exact[2])
+    assert high > low + 0.05, "row 21 must be well past a whole month"
+    adjust = 0.7 if d21 >= 731 and frame.loc[21, "Cara Ukur"] == "Terlentang" else 0.0
+    frame.loc[21, "TB"] = round((low + high) / 2 + adjust, 2)
     register = with_stored(frame)
     out = scored(frame)
     expect: dict[tuple[int, str], str] = {}
+    assert out.loc[21, "stunting"] == "pendek"
+    plant(register, 21, "Status TB/U", "Normal")
+    expect[(21, "Status TB/U")] = "completed_months"
 
     def days_of(row: int) -> int:
         return age_days(frame, row)
@@ -147,7 +160,7 @@ def planted() -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
     # completed months: classify given the age as floor(days / 30.4375) months
     months = frame.assign(m=[math.floor(age_days(frame, r) / 30.4375) for r in frame.index])
     wrong = scored(months, birth_date=None, visit_date=None, age="m", age_unit="months")
-    for row in range(3, 40):
+    for row in (r for r in range(3, 40) if r != 21):
         if abs(wrong.loc[row, "zlen"] - out.loc[row, "zlen"]) >= 0.02:
             break
     plant(register, row, "ZS TB/U", f"{wrong.loc[row, 'zlen']:.2f}")
@@ -155,7 +168,7 @@ def planted() -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
     # rounded months on weight-for-age
     rounded = frame.assign(m=[math.floor(age_days(frame, r) / 30.44 + 0.5) for r in frame.index])
     wrong = scored(rounded, birth_date=None, visit_date=None, age="m", age_unit="months")
-    for row2 in range(12, 40):
+    for row2 in (r for r in range(12, 40) if r != 21):
         if abs(wrong.loc[row2, "zwei"] - out.loc[row2, "zwei"]) >= 0.02 and \
                 abs(out.loc[row2, "zwei"]) < 3:
             break
@@ -170,7 +183,7 @@ def planted() -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
     expect[(6, "ZS BB/TB")] = "half_cm"
     # SD lines, on weight-for-age (length-for-age has L = 1: its SD lines are straight)
     for row3 in range(14, 40):
-        if row3 in (row, row2):
+        if row3 in (row, row2, 21):
             continue
         z = by_sd_lines(frame.loc[row3, "BB"], WEI[(sex_of(row3), float(days_of(row3)))])
         if abs(z - out.loc[row3, "zwei"]) >= 0.01:

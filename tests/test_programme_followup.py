@@ -176,3 +176,14 @@ def test_cli_followup_semicolon_csv(tmp_path):
     assert out["growth"].tolist()[: len(A)] == [g for _, _, g, *_ in A]
     assert (tmp_path / "timbang_followup_children.csv").exists()
     assert (tmp_path / "timbang_followup_monthly.csv").exists()
+
+
+def test_cli_structural_error_writes_nothing(tmp_path, capsys):
+    from zscore.cli import main
+
+    source = tmp_path / "timbang.csv"
+    histories().drop(columns=["NIK"]).to_csv(source, index=False)
+    assert main(["followup", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("zscore: error:") and "child" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["timbang.csv"]
