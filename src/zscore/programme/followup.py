@@ -10,6 +10,7 @@ reasons on their rows, never errors. docs/programme.md gives each rule's source.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,10 +73,6 @@ def _month_index(days: np.ndarray) -> np.ndarray:
     d = days[ok].astype(np.int64).astype("datetime64[D]")
     out[ok] = d.astype("datetime64[M]").astype(np.int64)
     return out
-
-
-def _month_text(index: float) -> str:
-    return str(np.datetime64(int(index), "M"))
 
 
 def _dates_of(data: Any, given: Mapping[str, Any], preset: Any, date_format: str | None,
@@ -232,35 +229,43 @@ def followup(
 
     last: dict[int, dict[str, float]] = {}
     fall = prules.max_weight_fall
+    # plain Python values for the loop over rows (numpy scalars cost ten times more)
+    need_g = table.at(age_months).tolist()
+    days_l, month_l, w_l, h_l = (visit_days.tolist(), month.tolist(), weight_kg.tolist(),
+                                 clh.tolist())
+    birth_l = birth_days.tolist() if birth_days is not None else None
+    code_l = child_code.tolist()
+    inf = math.inf
+    max_fall_cm = prules.max_height_fall_cm
     for i in order.tolist():
-        c = int(child_code[i])
+        c = code_l[i]
         why = reason[i]
         if c < 0:
             why.append("child_missing")
             continue
-        if np.isnan(visit_days[i]):
+        day = days_l[i]
+        if day != day:
             why.append("date_missing")
             continue
-        if not np.isfinite(visit_days[i]):
+        if day in (inf, -inf):
             why.append("date_invalid")
             continue
-        if birth_days is not None and np.isfinite(birth_days[i]) \
-                and visit_days[i] < birth_days[i]:
+        if birth_l is not None and birth_l[i] == birth_l[i] and day < birth_l[i]:
             why.append("date_before_birth")
             continue
         state = last.setdefault(c, {})
-        h = clh[i]
-        if np.isfinite(h) and h > 0:
+        h = h_l[i]
+        if h == h and 0 < h < inf:
             top = state.get("height")
-            if top is not None and h < top - prules.max_height_fall_cm:
+            if top is not None and h < top - max_fall_cm:
                 why.append("height_fall")
             else:
-                state["height"] = max(h, top) if top is not None else h
-        w = weight_kg[i]
-        if np.isnan(w):
+                state["height"] = h if top is None or h > top else top
+        w = w_l[i]
+        if w != w:
             why.append("weight_missing")
             continue
-        if not (w > 0 and np.isfinite(w)):
+        if not 0 < w < inf:
             why.append("weight_invalid")
             continue
         if i in repeat:
@@ -272,26 +277,26 @@ def followup(
         if "month" not in state:
             growth[i] = 0
         else:
-            gain[i] = round((w - state["weight"]) * 1000.0, 1)
-            gap = month[i] - state["month"]
+            g = round((w - state["weight"]) * 1000.0, 1)
+            gap = month_l[i] - state["month"]
             if gap == 0:
                 why.append("second_in_month")
-                gain[i] = np.nan
                 continue
+            gain[i] = g
             if w < state["weight"] * (1.0 - fall):
                 why.append("weight_fall")
                 continue
             if gap > 1:
                 growth[i] = 1
             else:
-                need = table.at(age_months[i: i + 1])[0]
-                if not np.isfinite(need):
+                need = need_g[i]
+                if need != need:
                     why.append("age_missing")
                     continue
                 kbm_g[i] = need
-                growth[i] = 2 if gain[i] >= need - 1e-9 else 3
-                two_t[i] = int(growth[i] == 3 and state.get("growth") == 3)
-        state.update(month=month[i], weight=w, growth=float(growth[i]), row=float(i))
+                growth[i] = 2 if g >= need - 1e-9 else 3
+                two_t[i] = 1 if growth[i] == 3 and state.get("growth") == 3 else 0
+        state["month"], state["weight"], state["growth"] = month_l[i], w, int(growth[i])
     bgm = np.where(np.isfinite(zwei), (zwei < prules.bgm_below_z).astype(np.int8), -1)
     reason_labels = sorted({"; ".join(r) for r in reason if r})
     reason_code = np.array([reason_labels.index("; ".join(r)) if r else -1 for r in reason],
@@ -328,30 +333,36 @@ def _children(ids: list, order: np.ndarray, visit_days: np.ndarray, growth: np.n
 
     place = {arg: values_list(found.found[arg].values) for arg in ("desa", "posyandu")
              if arg in found.found}
+    ok = np.isfinite(visit_days)
+    day_text = np.full(visit_days.shape, "", dtype=object)
+    day_text[ok] = np.datetime_as_string(visit_days[ok].astype(np.int64).astype("datetime64[D]"))
+    day_l, growth_l, w_l, zlen_l = (day_text.tolist(), growth.tolist(), weight_kg.tolist(),
+                                    zlen.tolist())
+    two_l, bgm_l = two_t.tolist(), bgm.tolist()
     per: dict[str, dict[str, Any]] = {}
     for i in order.tolist():
         c = ids[i]
-        if c is None or growth[i] < 0:
+        g = growth_l[i]
+        if c is None or g < 0:
             continue
-        rec = per.setdefault(c, {"child": c, "weighings": 0, "first_date": None,
-                                 "n_measured": 0, "first_status": None, "latest_status": None})
+        rec = per.get(c)
+        if rec is None:
+            rec = per[c] = {"child": c, "weighings": 0, "first_date": day_l[i],
+                            "n_measured": 0, "first_status": None, "latest_status": None}
         rec["weighings"] += 1
-        day = np.datetime64(int(visit_days[i]), "D")
-        if rec["first_date"] is None:
-            rec["first_date"] = str(day)
-        rec["latest_date"] = str(day)
-        rec["latest_growth"] = GROWTH[growth[i]]
-        rec["latest_weight_kg"] = float(weight_kg[i])
-        rec["latest_two_t"] = bool(two_t[i] == 1)
-        rec["latest_bgm"] = None if bgm[i] < 0 else bool(bgm[i] == 1)
+        rec["latest_date"] = day_l[i]
+        rec["latest_growth"] = GROWTH[g]
+        rec["latest_weight_kg"] = w_l[i]
+        rec["latest_two_t"] = two_l[i] == 1
+        rec["latest_bgm"] = None if bgm_l[i] < 0 else bgm_l[i] == 1
         for arg, values in place.items():
             rec[arg] = text_key(values[i])
-        if np.isfinite(zlen[i]) and stunting[i] is not None:
+        if zlen_l[i] == zlen_l[i] and stunting[i] is not None:
             rec["n_measured"] += 1
             if rec["first_status"] is None:
                 rec["first_status"] = stunting[i]
             rec["latest_status"] = stunting[i]
-            rec["latest_zlen"] = float(zlen[i])
+            rec["latest_zlen"] = zlen_l[i]
     table = pd.DataFrame(list(per.values()))
     cols = ["child", *place, "weighings", "first_date", "latest_date", "latest_growth",
             "latest_weight_kg", "latest_two_t", "latest_bgm", "n_measured", "latest_zlen",
@@ -372,7 +383,10 @@ def _monthly(data: Any, groups: list[str], month: np.ndarray, growth: np.ndarray
     ok = growth >= 0
     frame = pd.DataFrame({g: [text_key(v) or "(missing)" for v in values_list(getter(g))]
                           for g in groups})
-    frame["month"] = [_month_text(m) if np.isfinite(m) else None for m in month.tolist()]
+    text = np.full(month.shape, None, dtype=object)
+    known = np.isfinite(month)
+    text[known] = np.datetime_as_string(month[known].astype(np.int64).astype("datetime64[M]"))
+    frame["month"] = text
     frame["growth"] = [GROWTH[g] if g >= 0 else None for g in growth.tolist()]
     frame["two_t"] = two_t == 1
     frame["bgm"] = bgm == 1
