@@ -110,10 +110,12 @@ FAULTS = {
 
 
 def faulty_z(indicator: str, sex: np.ndarray, age_days: np.ndarray, clh: np.ndarray,
-             weight: np.ndarray) -> dict[str, np.ndarray]:
+             weight: np.ndarray, lenhei: np.ndarray | None = None,
+             measure: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per fault (of :data:`FAULTS` that apply to the indicator), the unrounded z-score it
-    gives. ``age_days`` unrounded (NaN unknown); ``clh`` the length/height after WHO's +-0.7 cm
-    adjustment; ``sex`` 1/2."""
+    gives; a fault computed two ways has two entries, ``name`` and ``name:how``. ``age_days``
+    unrounded (NaN unknown); ``clh`` the length/height after WHO's +-0.7 cm adjustment,
+    ``lenhei`` as measured; ``measure`` 1 lying / 2 standing / 0 unknown; ``sex`` 1/2."""
     day = half_up(np.where(age_days >= 0, age_days, np.nan))
     months_floor = np.floor(age_days / DAYS)
     months_round = half_up(age_days / 30.44)
@@ -131,10 +133,20 @@ def faulty_z(indicator: str, sex: np.ndarray, age_days: np.ndarray, clh: np.ndar
             out["rounded_months"] = formula(y, *day_lms(table, sex, half_up(months_round * DAYS)))
             out["sd_lines"] = sd_lines_z(y, *lms)
         elif indicator == "wfl":
+            # by age, else by position, else by length (anthro's rule without an age)
+            by_position = clh < rules.WFL_WFH_SWITCH_CM
+            if measure is not None:
+                by_position = np.where(measure == 1, True, np.where(measure == 2, False,
+                                                                    by_position))
             use_length = np.where(np.isfinite(day), day < rules.LENGTH_HEIGHT_SWITCH_DAY,
-                                  clh < rules.WFL_WFH_SWITCH_CM)
+                                  by_position)
             lms = lenhei_lms(sex, clh, use_length)
             out["plain_lms"] = lms_z(weight, *lms)
             out["half_cm"] = restricted_z(weight, *lenhei_lms(sex, clh, use_length, 0.5))
+            if lenhei is not None:  # the measured value rounded, then WHO's +-0.7 cm
+                adjust = clh - lenhei
+                steps = half_up(lenhei / 0.5) * 0.5 + adjust
+                out["half_cm:measured"] = restricted_z(weight, *lenhei_lms(sex, steps,
+                                                                           use_length))
             out["sd_lines"] = sd_lines_z(weight, *lms)
     return out

@@ -185,7 +185,8 @@ def audit(
     def fault_z(indicator: str) -> dict[str, np.ndarray]:
         if indicator not in faults:
             faults[indicator] = faulty_z(indicator, inp.sex, np.where(under5, age_days, np.nan),
-                                         np.where(under5, clh, np.nan), weight_kg)
+                                         np.where(under5, clh, np.nan), weight_kg,
+                                         inp.measurements.get("lenhei"), inp.measure)
         return faults[indicator]
 
     records: list[dict[str, Any]] = []
@@ -263,8 +264,8 @@ def _status_causes(i: int, label: str | None, mine: str | None, category: rules.
     if under5[i]:
         for name, z in faults.items():
             if _category_of(category, _round2(z[i: i + 1]))[0] == label:
-                codes.append(name)
-    return codes
+                codes.append(name.split(":")[0])
+    return list(dict.fromkeys(codes))
 
 
 def _z_causes(i: int, value: float, z_who: np.ndarray, z_full: np.ndarray, flag: np.ndarray,
@@ -279,8 +280,8 @@ def _z_causes(i: int, value: float, z_who: np.ndarray, z_full: np.ndarray, flag:
     if under5[i]:
         for name, z in faults.items():
             if np.isfinite(z[i]) and abs(value - z[i]) <= 0.005 + 1e-9:
-                codes.append(name)
-    return codes
+                codes.append(name.split(":")[0])
+    return list(dict.fromkeys(codes))
 
 
 def _summary(data: Any, groups: list[str], stored: Mapping[str, Any],
