@@ -260,3 +260,13 @@ def test_cli_audit(planted, tmp_path):
     assert {(r.row, r.column) for r in table.itertuples()} == set(expect)
     summary = tmp_path / "audit_summary.csv"
     assert summary.exists()
+
+
+def test_decimal_commas_and_text_as_stored(recwarn):
+    register = {"JK": ["L", "P", "P"], "Umur (bulan)": [14.5, 30.2, 30.2],
+                "BB": [9.1, 10.2, 10.2], "TB": [72.0, 84.0, 84.0],
+                "ZS TB/U": ["-2,63", "-2,10", "tidak diukur"]}
+    found = zscore.audit(register)
+    got = found.disagreements[["row", "stored", "computed", "cause_code"]].values.tolist()
+    assert got == [[1, "-2,10", "-1.93", ""], [2, "tidak diukur", "-1.93", "unrecognised"]]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

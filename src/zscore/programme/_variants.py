@@ -116,11 +116,11 @@ def faulty_z(indicator: str, sex: np.ndarray, age_days: np.ndarray, clh: np.ndar
     gives; a fault computed two ways has two entries, ``name`` and ``name:how``. ``age_days``
     unrounded (NaN unknown); ``clh`` the length/height after WHO's +-0.7 cm adjustment,
     ``lenhei`` as measured; ``measure`` 1 lying / 2 standing / 0 unknown; ``sex`` 1/2."""
-    day = half_up(np.where(age_days >= 0, age_days, np.nan))
-    months_floor = np.floor(age_days / DAYS)
-    months_round = half_up(age_days / 30.44)
     out: dict[str, np.ndarray] = {}
     with np.errstate(all="ignore"):
+        day = half_up(np.where(age_days >= 0, age_days, np.nan))
+        months_floor = np.floor(age_days / DAYS)
+        months_round = half_up(age_days / 30.44)
         if indicator in ("len", "wei"):
             table = _LEN if indicator == "len" else _WEI
             y = clh if indicator == "len" else weight

@@ -18,7 +18,7 @@ import numpy as np
 from .. import rules
 from ..classify import run as classify_run
 from ..errors import InputError
-from ..frames import column_values
+from ..frames import Factorized, column_values
 from ..parse import as_float
 from . import data as programme_data
 from ._table import find_programme, group_columns, text_key, values_list
@@ -74,6 +74,16 @@ def _category_of(category: rules.Category, z: np.ndarray, flip: bool = False) ->
             k += value > cut or (value == cut and up)
         out.append(category.labels[k])
     return out
+
+
+def _stored_numbers(values: Any) -> np.ndarray:
+    """A stored z-score column as numbers; text with a decimal comma ("-1,23") as -1.23, text
+    that is no number as -inf (unrecognised)."""
+    v = column_values(values)
+    if isinstance(v, Factorized):
+        v = Factorized(v.codes, [u.strip().replace(",", ".") if isinstance(u, str) else u
+                                 for u in v.uniques])
+    return as_float(v)
 
 
 def _round2(z: np.ndarray) -> np.ndarray:
@@ -148,7 +158,7 @@ def audit(
     ...             "ZS TB/U": [-2.63, -2.1]}
     >>> found = zscore.audit(register)
     >>> found.disagreements[["row", "column", "stored", "computed"]].values.tolist()
-    [[1, 'Status TB/U', 'Pendek', 'normal'], [1, 'ZS TB/U', '-2.10', '-1.93']]
+    [[1, 'Status TB/U', 'Pendek', 'normal'], [1, 'ZS TB/U', '-2.1', '-1.93']]
     """
     prules = programme_data.load(rules_file)
     stored_given = dict(status_len=status_len, status_wei=status_wei, status_wfl=status_wfl,
@@ -218,7 +228,8 @@ def audit(
                                        fault_z(indicator), under5)
                 records.append(_record(i, f.column, text, mine, z_who[i], codes))
         else:
-            values = as_float(column_values(f.values))
+            values = _stored_numbers(f.values)
+            raw = values_list(f.values)
             s2 = _round2(values)
             for i in np.flatnonzero(~np.isnan(values)).tolist():
                 compared[arg][i] = True
@@ -227,8 +238,7 @@ def audit(
                 disagree[arg][i] = True
                 codes = _z_causes(i, values[i], z_who, z_full, flag, reasons,
                                   fault_z(indicator), under5)
-                stored_text = text_key(values_list(f.values)[i]) if not np.isfinite(
-                    values[i]) else f"{values[i]:.2f}"
+                stored_text = text_key(raw[i])
                 records.append(_record(i, f.column, stored_text,
                                        None if not np.isfinite(z_who[i]) else
                                        f"{z_who[i]:.2f}", z_who[i], codes))
