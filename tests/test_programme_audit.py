@@ -270,3 +270,14 @@ def test_decimal_commas_and_text_as_stored(recwarn):
     got = found.disagreements[["row", "stored", "computed", "cause_code"]].values.tolist()
     assert got == [[1, "-2,10", "-1.93", ""], [2, "tidak diukur", "-1.93", "unrecognised"]]
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_an_ambiguous_group_column_is_left_out_with_a_note():
+    register = {"JK": ["L", "P"], "Umur (bulan)": [14.5, 30.2], "BB": [9.1, 10.2],
+                "TB": [72.0, 84.0], "Status TB/U": ["Pendek", "Pendek"],
+                "Kelurahan": ["A", "B"], "Nama Desa": ["A", "B"], "Posyandu": ["P", "Q"]}
+    with pytest.warns(zscore.ZScoreWarning, match="Not used for groups"):
+        found = zscore.audit(register)
+    assert found.groups == ["Posyandu"]
+    found = zscore.audit(register, by="Kelurahan")
+    assert found.groups == ["Kelurahan"]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, ZScoreWarning
 from ..frames import Factorized, column_values, table_columns
-from ..resolve import PROGRAMME_ARGS, Resolution, column_name, load_preset, resolve
+from ..resolve import Resolution, column_name, load_preset, resolve
 
 
 def values_list(values: Any) -> list:
@@ -35,13 +36,32 @@ def text_key(value: Any) -> str | None:
 
 
 def find_programme(data: Any, given: Mapping[str, Any], preset: Any = None,
-                   args: Sequence[str] = PROGRAMME_ARGS) -> Resolution:
-    """The programme columns a table has (named, by the preset, else by alias)."""
+                   required: Sequence[str] = (), optional: Sequence[str] = ()) -> Resolution:
+    """The programme columns a table has (named, by the preset, else by alias).
+
+    ``required``: the columns the tool works on (two candidates for one are an error);
+    ``optional``: places used for grouping by default (desa, posyandu, ...): an ambiguous one is
+    left out with a note rather than stopping the run."""
     if data is None:
         raise InputError("give a table (a DataFrame, Arrow table or dict of columns): the "
                          "programme tools read a register")
-    return resolve(data, {k: v for k, v in given.items() if v is not None},
-                   preset=load_preset(preset), args=args)
+    p = load_preset(preset)
+    named = {k: v for k, v in given.items() if v is not None}
+    found = resolve(data, named, preset=p, args=tuple(required))
+    for arg in optional:
+        if arg in found.found:
+            continue
+        try:
+            one = resolve(data, {arg: named[arg]} if arg in named else {}, preset=p,
+                          args=(arg,))
+        except InputError as exc:
+            if arg in named:
+                raise
+            warnings.warn(f"{exc} Not used for groups: name the groups with by= (--by).",
+                          ZScoreWarning, stacklevel=3)
+            continue
+        found.found.update(one.found)
+    return found
 
 
 def group_columns(data: Any, by: Sequence[str] | str | None, found: Resolution,

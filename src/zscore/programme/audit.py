@@ -164,7 +164,8 @@ def audit(
     stored_given = dict(status_len=status_len, status_wei=status_wei, status_wfl=status_wfl,
                         stored_zlen=stored_zlen, stored_zwei=stored_zwei,
                         stored_zwfl=stored_zwfl)
-    found = find_programme(data, stored_given, preset)
+    found = find_programme(data, stored_given, preset, required=tuple(stored_given),
+                           optional=("desa", "posyandu"))
     stored = {arg: found.found[arg] for arg in (*STATUS_COLUMNS, *STORED_Z)
               if arg in found.found}
     if not stored:

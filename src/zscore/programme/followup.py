@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dates
+from .. import dates, rules
 from ..classify import run as classify_run
 from ..errors import InputError
 from ..frames import Column, attach, table_columns
@@ -169,7 +169,8 @@ def followup(
     if clash:
         raise InputError(f"the table already has columns {clash} (is it a follow-up's "
                          "output?): rename them; the follow-up never replaces a column")
-    found = find_programme(data, {"child": child}, preset)
+    found = find_programme(data, {"child": child}, preset, required=("child",),
+                           optional=("desa", "posyandu"))
     if "child" not in found.found:
         from ..resolve import not_found
 
@@ -192,8 +193,7 @@ def followup(
     if "weight" not in inp.measurements:
         raise InputError("the follow-up needs the weight (--weight COLUMN)")
     weight_kg = inp.measurements["weight"]
-    age_days = inp.age * (programme_data.shipped().days_per_month
-                          if inp.age_unit == "months" else 1.0)
+    age_days = inp.age * (rules.DAYS_PER_MONTH if inp.age_unit == "months" else 1.0)
     age_months = np.floor(age_days / prules.days_per_month)
     age_months[~(age_months >= 0)] = np.nan
     clh = (np.asarray(scored.raw.clenhei) if scored.raw.clenhei.size else np.full(n, np.nan))

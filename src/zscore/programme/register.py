@@ -290,7 +290,7 @@ def _duplicates(children: Any, child: str | None, name: str | None, birth_date: 
     if not len(children.columns):
         return pd.DataFrame(columns=out_columns)
     found = find_programme(children, {"child": child, "name": name, "desa": desa},
-                           args=("child", "name", "desa"))
+                           required=("child", "name"), optional=("desa",))
     from ..resolve import resolve
 
     births = resolve(children, {"birth_date": birth_date} if birth_date else {},

@@ -191,7 +191,8 @@ def rollup(
     if layout not in _LAYOUTS:
         raise InputError(f"layout={layout!r}: choose 'tidy' or 'aksi'")
     when = parse_period(period) if period is not None else None
-    found = find_programme(data, {"child": child}, preset)
+    found = find_programme(data, {"child": child}, preset, required=("child",),
+                           optional=("kabupaten", "kecamatan", "desa", "posyandu", "puskesmas"))
     if "child" not in found.found:
         from ..resolve import not_found
 
