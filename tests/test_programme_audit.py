@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -279,5 +280,7 @@ def test_an_ambiguous_group_column_is_left_out_with_a_note():
     with pytest.warns(zscore.ZScoreWarning, match="Not used for groups"):
         found = zscore.audit(register)
     assert found.groups == ["Posyandu"]
-    found = zscore.audit(register, by="Kelurahan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = zscore.audit(register, by="Kelurahan")
     assert found.groups == ["Kelurahan"]

@@ -165,7 +165,7 @@ def audit(
                         stored_zlen=stored_zlen, stored_zwei=stored_zwei,
                         stored_zwfl=stored_zwfl)
     found = find_programme(data, stored_given, preset, required=tuple(stored_given),
-                           optional=("desa", "posyandu"))
+                           optional=() if by else ("desa", "posyandu"))
     stored = {arg: found.found[arg] for arg in (*STATUS_COLUMNS, *STORED_Z)
               if arg in found.found}
     if not stored:
