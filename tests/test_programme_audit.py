@@ -277,7 +277,7 @@ def test_an_ambiguous_group_column_is_left_out_with_a_note():
     register = {"JK": ["L", "P"], "Umur (bulan)": [14.5, 30.2], "BB": [9.1, 10.2],
                 "TB": [72.0, 84.0], "Status TB/U": ["Pendek", "Pendek"],
                 "Kelurahan": ["A", "B"], "Nama Desa": ["A", "B"], "Posyandu": ["P", "Q"]}
-    with pytest.warns(zscore.ZScoreWarning, match="Not used for groups"):
+    with pytest.warns(zscore.ZScoreWarning, match="not used for groups"):
         found = zscore.audit(register)
     assert found.groups == ["Posyandu"]
     with warnings.catch_warnings():

@@ -57,7 +57,8 @@ def find_programme(data: Any, given: Mapping[str, Any], preset: Any = None,
         except InputError as exc:
             if arg in named:
                 raise
-            warnings.warn(f"{exc} Not used for groups: name the groups with by= (--by).",
+            why = str(exc).split("; name the one")[0]
+            warnings.warn(f"{why}: not used for groups; name the groups with by= (--by)",
                           ZScoreWarning, stacklevel=3)
             continue
         found.found.update(one.found)
