@@ -103,8 +103,8 @@ def _by(data: Any, by: Sequence[str] | str | None, found: Any) -> list[str]:
     if not by:
         cols = [found.found[a].column for a in ("kecamatan", "desa") if a in found.found]
         if not cols:
-            raise InputError("no desa or kecamatan column (name the groups with by=, --by "
-                             "kecamatan,desa)")
+            warnings.warn("no desa or kecamatan column: one total row (name the groups with "
+                          "by=, --by kecamatan,desa)", ZScoreWarning, stacklevel=3)
         return cols
     out = []
     for name in by:
