@@ -187,3 +187,19 @@ def test_cli_structural_error_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("zscore: error:") and "child" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["timbang.csv"]
+
+
+def test_mapping_file_names_the_child(tmp_path):
+    from zscore.cli import main
+
+    frame = histories().rename(columns={"NIK": "No Register"})
+    source = tmp_path / "buku.csv"
+    frame.to_csv(source, index=False)
+    mapping = tmp_path / "buku.toml"
+    mapping.write_text('[columns]\nchild = ["No Register"]\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["followup", str(source), "--mapping", str(mapping), "-o", str(out),
+                 "--quiet"]) == 0
+    assert pd.read_csv(out)["growth"].tolist()[: len(A)] == [g for _, _, g, *_ in A]
+    rows = zscore.followup(frame, preset={"columns": {"child": ["No Register"]}}).rows
+    assert rows["growth"].tolist()[: len(A)] == [g for _, _, g, *_ in A]
