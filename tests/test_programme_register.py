@@ -156,3 +156,13 @@ def test_followup_on_a_wide_register(long, tmp_path):
 def test_not_a_register():
     with pytest.raises(zscore.InputError, match="no month columns"):
         zscore.read_register({"a": [1], "b": [2]})
+
+
+def test_month_columns_zscore_has_no_name_for_are_kept_per_month():
+    wide = {"NIK": ["3201", "3202"], "JK": ["L", "P"], "JANUARI_BERAT": [8.1, None],
+            "JANUARI_STATUS_TBU": ["Pendek", None], "FEBRUARI_BERAT": [8.4, 9.0],
+            "FEBRUARI_STATUS_TBU": ["Normal", "Pendek"]}
+    long = zscore.read_register(wide, year=2025).weighings
+    assert list(long.columns) == ["NIK", "JK", "bulan", "periode", "Berat Badan (kg)",
+                                  "STATUS_TBU", "register_row"]
+    assert long["STATUS_TBU"].tolist() == ["Pendek", "Normal", "Pendek"]

@@ -14,6 +14,7 @@ register, from 0). These names are the ones zscore's resolver reads without bein
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,19 @@ def month_field(name: Any) -> tuple[int, str] | None:
     return (MONTHS[months[0]], kind) if kind else None
 
 
+def _month_other(name: Any) -> tuple[int, str] | None:
+    """(month, the name without its month) of a month's column whose content zscore has no
+    name for ("JANUARI_STATUS_TBU" -> (1, "STATUS_TBU")), else None."""
+    text = str(name)
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
+    months = [w for w in words if w.casefold() in MONTHS]
+    if len(months) != 1 or len(words) < 2:
+        return None
+    rest = re.sub(rf"(?i)(^|[^0-9a-z]){re.escape(months[0])}(?=$|[^0-9a-z])", " ", text)
+    rest = rest.strip(" _-./")
+    return (MONTHS[months[0].casefold()], rest) if rest else None
+
+
 def _field_only(name: Any) -> str | None:
     tokens = [t for t in normalise_name(name).split() if t not in _UNIT_WORDS]
     rest = " ".join(tokens)
@@ -106,7 +120,7 @@ def _two_row_names(top: Sequence[Any], second: Sequence[Any]) -> list[str] | Non
         elif above not in (None, ""):
             month = None  # a child's column with its name above
         text = "" if below is None else str(below).strip()
-        if month is not None and _field_only(text) is not None:
+        if month is not None and text:
             names.append(f"{month}_{text}")
         else:
             names.append(text or ("" if above in (None, "") else str(above).strip()))
@@ -223,24 +237,29 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
     wide_of: dict[int, dict[str, int]] = {}
     read_as: dict[str, tuple[int, str]] = {}
     child_cols: list[int] = []
+    output = dict(OUTPUT)
     for i, nm in enumerate(names):
-        mf = month_field(nm)
+        mf = month_field(nm) or _month_other(nm)
         if mf is None:
             if nm:
                 child_cols.append(i)
             continue
+        if mf[1] not in output:  # a month's column zscore has no name for: kept as written
+            output[mf[1]] = mf[1]
         if mf[1] in wide_of.setdefault(mf[0], {}):
             raise InputError(f"columns {names[wide_of[mf[0]][mf[1]]]!r} and {nm!r} both hold "
                              f"{mf[1]} for month {mf[0]}: rename one")
         wide_of[mf[0]][mf[1]] = i
         read_as[nm] = mf
     child_names = [names[i] for i in child_cols]
-    clash = [c for c in (*OUTPUT.values(), "bulan", "periode", "register_row")
+    kinds = [k for k in _FIELD_ORDER if any(k in f for f in wide_of.values())]
+    kinds += list(dict.fromkeys(k for m in sorted(wide_of) for k in wide_of[m]
+                                if k not in _FIELD_ORDER))
+    clash = [c for c in (*(output[k] for k in kinds), "bulan", "periode", "register_row")
              if c in child_names]
     if clash:
         raise InputError(f"the register already has columns {clash}, which the long table "
                          "adds: rename them")
-    kinds = [k for k in _FIELD_ORDER if any(k in f for f in wide_of.values())]
     # the dates, read once for the whole register (their day/month order decided together)
     day_of: dict[int, np.ndarray] = {}
     date_cols = {m: f["date"] for m, f in wide_of.items() if "date" in f}
@@ -251,7 +270,7 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
         for m, i in date_cols.items():
             day_of[m] = dates.to_days(prepared[names[i]], order)
     records: dict[str, list] = {c: [] for c in (*child_names, "bulan", "periode",
-                                                *(OUTPUT[k] for k in kinds), "register_row")}
+                                                *(output[k] for k in kinds), "register_row")}
     for r in range(nrows):
         row = start + r
         for m in sorted(wide_of):
@@ -269,7 +288,7 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
                 period = f"{int(year):04d}-{m:02d}"
             records["periode"].append(period)
             for k in kinds:
-                records[OUTPUT[k]].append(got.get(k))
+                records[output[k]].append(got.get(k))
             records["register_row"].append(r)
     weighings = pd.DataFrame(records)
     for c in weighings.columns:
