@@ -166,3 +166,23 @@ def test_month_columns_zscore_has_no_name_for_are_kept_per_month():
     assert list(long.columns) == ["NIK", "JK", "bulan", "periode", "Berat Badan (kg)",
                                   "STATUS_TBU", "register_row"]
     assert long["STATUS_TBU"].tolist() == ["Pendek", "Normal", "Pendek"]
+
+
+def test_cli_audit_of_a_wide_register(tmp_path):
+    from zscore.cli import main
+
+    wide = pd.DataFrame({"NIK": ["3201000000000001", "3201000000000002"],
+                         "TANGGAL LAHIR": ["2023-01-10", "2022-05-01"], "JENIS_KELAMIN": ["P", "L"],
+                         "JANUARI_TANGGALUKUR": ["2025-01-12", "2025-01-13"],
+                         "JANUARI_TINGGI": [78.0, 86.0], "JANUARI_STATUS_TBU": ["Pendek", "Pendek"],
+                         "FEBRUARI_TANGGALUKUR": ["2025-02-12", "2025-02-10"],
+                         "FEBRUARI_TINGGI": [78.6, 91.0],
+                         "FEBRUARI_STATUS_TBU": ["Pendek", "Pendek"]})
+    source = tmp_path / "rekap.xlsx"
+    wide.to_excel(source, index=False, engine="xlsxwriter")
+    out = tmp_path / "audit.csv"
+    assert main(["audit", str(source), "--register", "wide", "-o", str(out), "--quiet"]) == 0
+    got = pd.read_csv(out)
+    # the second child's February length is normal for the age: stored "Pendek" differs
+    assert got[["register_row", "bulan", "column", "computed"]].values.tolist() == [
+        [1, 2, "STATUS_TBU", "normal"]]

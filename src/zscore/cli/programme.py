@@ -201,6 +201,10 @@ def _audit(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset | N
                   date_numbers=ds.date_numbers if ds is not None else "excel",
                   value_labels=ds.value_labels if ds is not None else None, **_options(args))
     d, s = found.disagreements, found.summary
+    if args.register == "wide" and len(d):  # where in the wide register: its row and month
+        d = d.copy()
+        d.insert(1, "register_row", values["register_row"].to_numpy()[d["row"].to_numpy()])
+        d.insert(2, "bulan", values["bulan"].to_numpy()[d["row"].to_numpy()])
     lines = [f"compared: {', '.join(f'{c!r} as {a}' for c, a in found.columns.items())}"]
     overall = s[s[found.groups[0]] == "All"] if found.groups else s
     for row in overall.itertuples():
