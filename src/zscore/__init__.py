@@ -9,6 +9,7 @@ from .child import ChildResult, child
 from .classify import classify
 from .errors import InputError, ZScoreWarning
 from .prevalence import PrevalenceAccumulator, prevalence
+from .programme import audit, followup, read_register, rollup
 from .quality import QualityAccumulator, quality
 from .stream import classify_file
 
@@ -16,3 +17,4 @@ __version__ = "0.1.0"
 __all__ = ["ChildResult", "InputError", "PrevalenceAccumulator", "QualityAccumulator",
            "ZScoreWarning", "__version__", "child", "classify", "classify_file", "prevalence",
            "quality"]
+__all__ += ["audit", "followup", "read_register", "rollup"]

@@ -48,6 +48,12 @@ CODE_ARGS = ("sex", "measure", "oedema")
 DATE_ARGS = ("birth_date", "visit_date")
 #: Survey design arguments: found only when named, in the call or by a preset (never by alias).
 DESIGN_ARGS = ("weights", "cluster", "strata")
+#: The programme tools' columns (zscore.audit, followup, rollup, read_register): the child's id,
+#: name and place, and the statuses and z-scores a register already holds. Found by the
+#: aliases of ``[programme.*]`` in data/columns.toml, only by the tools that ask for them.
+PROGRAMME_ARGS = ("child", "name", "kabupaten", "kecamatan", "puskesmas", "desa", "posyandu",
+                  "status_len", "status_wei", "status_wfl", "stored_zlen", "stored_zwei",
+                  "stored_zwfl")
 
 #: The kind of unit each argument has, and each unit's factor to WHO's unit (kg, cm, mm, days).
 UNIT_KIND = {"age": "age", "weight": "weight", "lenhei": "length", "headc": "length",
@@ -149,7 +155,7 @@ def vocabulary() -> Vocabulary:
     data = tomllib.loads(_data_text("columns.toml"))
     aliases = {arg: tuple(dict.fromkeys([normalise_name(arg)] +
                                         [normalise_name(n) for n in spec["names"]]))
-               for arg, spec in data["columns"].items()}
+               for arg, spec in (*data["columns"].items(), *data.get("programme", {}).items())}
     unit_words = {kind: {normalise_name(w): unit for unit, words in spec.items() for w in words}
                   for kind, spec in data["units"].items()}
     codes: dict[str, dict[str, int]] = {}
@@ -324,7 +330,7 @@ def _preset_from(data: dict, name: str, where: str | None = None) -> Preset:
     if unknown:
         raise InputError(f"{where}: unknown entries {sorted(unknown)}; a mapping has "
                          f"{sorted(_PRESET_KEYS)}")
-    args = (*CHILD_ARGS, *DATE_ARGS, *DESIGN_ARGS)
+    args = (*CHILD_ARGS, *DATE_ARGS, *DESIGN_ARGS, *PROGRAMME_ARGS)
 
     def table(key: str) -> dict:
         value = data.get(key, {})

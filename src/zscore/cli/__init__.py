@@ -130,6 +130,10 @@ def parser() -> argparse.ArgumentParser:
                    help="grouping columns, comma-separated or repeated (e.g. village)")
     p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
 
+    from . import programme  # audit, followup, rollup: docs/programme.md
+
+    programme.add_parsers(sub, _common, _by_columns)
+
     p = sub.add_parser("demo", help="run classify, prevalence and quality on the bundled "
                                     "example register",
                        description="Writes the results for the bundled example (an e-PPGBM-"

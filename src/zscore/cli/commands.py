@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         return presets(args)
     if args.command == "demo":
         return demo(args)
+    from . import programme
+
+    if args.command in programme.COMMANDS:
+        return programme.run(args)
     return file_command(args)
 
 
