@@ -40,7 +40,9 @@ def _by_columns(text: str) -> list[str]:
 
 
 def _common(p: argparse.ArgumentParser, default_output: str,
-            columns: tuple[str, ...] = CHILD_OPTIONS) -> None:
+            columns: tuple[str, ...] = CHILD_OPTIONS, batches: bool = True) -> None:
+    """The options of every file command (``batches``: it can read a file a batch at a
+    time, so it has --batch-rows)."""
     p.add_argument("input", help="measurements file: .csv/.tsv (any delimiter and encoding, "
                                  ".gz too), .xlsx/.xls/.ods, .dta, .sav, .parquet, .arrow; "
                                  "- reads standard input")
@@ -68,10 +70,11 @@ def _common(p: argparse.ArgumentParser, default_output: str,
                    help="auto (default): WHO 2006 standards under 60 months, the WHO 2007 "
                         "reference from 60 months; 2006 or 2007: one for every row")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.add_argument("--batch-rows", type=_positive, default=None, metavar="N",
-                   help="rows per batch when a Parquet, Arrow or CSV file (or a folder of "
-                        "Parquet files) is read a batch at a time, in constant memory "
-                        "(default 1048576)")
+    if batches:
+        p.add_argument("--batch-rows", type=_positive, default=None, metavar="N",
+                       help="rows per batch when a Parquet, Arrow or CSV file (or a folder of "
+                            "Parquet files) is read a batch at a time, in constant memory "
+                            "(default 1048576)")
     group = p.add_argument_group("columns (default: found by name, in English or Indonesian; "
                                  "see docs/cli.md)")
     for name in columns:

@@ -32,7 +32,7 @@ def add_parsers(sub: Any, common: Callable[..., None], by_columns: Callable[[str
                                    "statuses and lists each stored value that differs (row, "
                                    "column, stored, computed, z, cause); writes a summary per "
                                    "desa and posyandu beside it (docs/programme.md).")
-    common(p, "audit")
+    common(p, "audit", batches=False)
     _register_options(p)
     g = p.add_argument_group("stored columns (default: found by name: Status TB/U, Status "
                              "BB/U, Status BB/TB, ZS TB/U, ZS BB/U, ZS BB/TB, ...)")
@@ -51,7 +51,7 @@ def add_parsers(sub: Any, common: Callable[..., None], by_columns: Callable[[str
                                    "where a history has a problem; every input row and column "
                                    "is kept. Also writes one row per child and the monthly "
                                    "D/N/T/O/B counts (docs/programme.md).")
-    common(p, "followup")
+    common(p, "followup", batches=False)
     _register_options(p)
     p.add_argument("--child", metavar="COLUMN", help="the child's id (default: NIK, id, ...)")
     p.add_argument("--kbm", metavar="TABLE",
@@ -74,7 +74,7 @@ def add_parsers(sub: Any, common: Callable[..., None], by_columns: Callable[[str
                                    "weighed, measured, stunted, wasted, underweight, with "
                                    "percentages and, with --targets, coverage "
                                    "(docs/programme.md).")
-    common(p, "rollup")
+    common(p, "rollup", batches=False)
     _register_options(p)
     p.add_argument("--child", metavar="COLUMN", help="the child's id (default: NIK, id, ...)")
     p.add_argument("--by", action="extend", type=by_columns, default=[], metavar="COLUMNS",
