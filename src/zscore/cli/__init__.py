@@ -1,5 +1,5 @@
 """The ``zscore`` command: ``zscore classify register.xlsx``, ``zscore prevalence survey.dta``,
-``zscore quality``, ``zscore demo``, ``zscore presets``.
+``zscore quality``, ``zscore report``, ``zscore demo``, ``zscore presets``.
 
 The command line computes nothing of its own: it reads the file (:mod:`zscore.io`), calls the
 library (which finds the columns with :mod:`zscore.resolve`), writes the output and prints a
@@ -129,6 +129,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--by", action="extend", type=_by_columns, default=[], metavar="COLUMNS",
                    help="grouping columns, comma-separated or repeated (e.g. village)")
     p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
+
+    from .report import add_parser as add_report_parser
+
+    add_report_parser(sub, _common, _by_columns, SURVEY_OPTIONS)
 
     p = sub.add_parser("demo", help="run classify, prevalence and quality on the bundled "
                                     "example register",

@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         return presets(args)
     if args.command == "demo":
         return demo(args)
+    if args.command == "report":
+        from .report import run as report_run
+
+        return report_run(args)
     return file_command(args)
 
 
