@@ -102,7 +102,7 @@ def density(edges: np.ndarray, series: Sequence[tuple[str, np.ndarray, str]], ti
         ax.set_xlabel(xlabel)
         ax.set_title(title, loc="left")
         ax.legend(loc="upper right")
-        fig.tight_layout(pad=0.4)
+        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.17, top=0.9)
         return to_svg(fig, title)
 
 
@@ -116,9 +116,9 @@ def league(names: Sequence[str], estimate: np.ndarray, low: np.ndarray, high: np
         ax = fig.add_subplot()
         y = np.arange(k)[::-1]
         colours = [MARK_COLOURS.get(m, GREY) for m in marks]
-        for yi, lo, hi, c in zip(y, low, high, colours, strict=True):
-            if np.isfinite(lo) and np.isfinite(hi):
-                ax.plot([lo, hi], [yi, yi], color=c, linewidth=1.6, solid_capstyle="butt")
+        ok = np.isfinite(low) & np.isfinite(high)
+        ax.hlines(y[ok], low[ok], high[ok], colors=[c for c, o in zip(colours, ok, strict=True)
+                                                    if o], linewidth=1.6)
         ax.scatter(estimate, y, color=colours, s=14, zorder=3)
         if np.isfinite(overall):
             ax.axvline(overall, color=BLACK, linewidth=0.9, label=overall_label)
@@ -130,12 +130,14 @@ def league(names: Sequence[str], estimate: np.ndarray, low: np.ndarray, high: np
                                         [overall if np.isfinite(overall) else 0,
                                          target or 0, 1.0]]))
         ax.set_xlim(0, min(100.0, top * 1.08 + 0.5))
-        ax.set_xlabel("%")
-        ax.set_title(title, loc="left")
+        ax.set_xlabel("%")  # the title is the page's heading above; it labels the SVG
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.legend(loc="lower right")
-        fig.tight_layout(pad=0.4)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, borderaxespad=0.2)
+        height = 0.9 + 0.19 * max(k, 2)
+        longest = max((len(_short(n)) for n in names), default=4)
+        fig.subplots_adjust(left=min(0.5, (0.2 + 0.052 * longest) / 5.6), right=0.98,
+                            bottom=0.45 / height, top=1 - 0.3 / height)
         return to_svg(fig, title)
 
 
@@ -160,7 +162,8 @@ def bars(labels: Sequence[str], values: np.ndarray, title: str, ylabel: str,
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left")
         ax.set_ylim(bottom=0)
-        fig.tight_layout(pad=0.4)
+        fig.subplots_adjust(left=0.45 / width, right=0.98, bottom=0.3 if rotate else 0.16,
+                            top=0.9)
         return to_svg(fig, title)
 
 
@@ -195,7 +198,9 @@ def over_time(periods: Sequence[str], lines: Sequence[tuple[str, np.ndarray, np.
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        fig.tight_layout(pad=0.4)
+        longest = max((len(_short(line[0])) for line in lines), default=4)
+        fig.subplots_adjust(left=0.08, right=max(0.55, 0.97 - (0.5 + 0.05 * longest) / 5.6),
+                            bottom=0.3 if len(periods) > 8 else 0.14, top=0.9)
         return to_svg(fig, title)
 
 
