@@ -389,3 +389,10 @@ def test_renders_in_chromium_with_plots(which, request, tmp_path):
                                  flags=re.S), encoding="utf-8")
         assert render_in_chromium(no_svg, tmp_path / "none.png", (1200, 600)) == []
         assert ink(tmp_path / "none.png") == (0, 0)
+
+
+def test_demo_writes_the_report(tmp_path):
+    assert cli.main(["demo", str(tmp_path / "d"), "--quiet"]) == 0
+    page = Page((tmp_path / "d" / "posyandu_report.html").read_text(encoding="utf-8"))
+    assert SECTIONS <= page.ids()
+    assert page.table("league", data_grouping="Desa", data_condition="stunting").rows[1:]

@@ -134,8 +134,8 @@ def parser() -> argparse.ArgumentParser:
 
     add_report_parser(sub, _common, _by_columns, SURVEY_OPTIONS)
 
-    p = sub.add_parser("demo", help="run classify, prevalence and quality on the bundled "
-                                    "example register",
+    p = sub.add_parser("demo", help="run classify, prevalence, quality and report on the "
+                                    "bundled example register",
                        description="Writes the results for the bundled example (an e-PPGBM-"
                                    "style Excel register of 600 children in six villages) to a "
                                    "folder and says what to look at.")

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import dates
 from ..errors import InputError, ZScoreWarning
-from ..frames import Factorized, table_columns
+from ..frames import Factorized, column_values, table_columns
 from ..histogram import HistogramAccumulator, Histograms
 from ..prevalence import PrevalenceAccumulator
 from ..quality import QualityAccumulator
@@ -63,25 +63,77 @@ class ReportData:
         return list(self.prevalence.attrs.get("columns", []))
 
 
-def _period_of_days(days: np.ndarray, unit: str) -> list[str | None]:
-    """Period labels of days since 1970-01-01: 2025-02, 2025-S1 or 2025."""
+Coded = tuple  # (int64 codes, -1 missing; list of labels): a column built without a row loop
+
+
+def _period_of_days(days: np.ndarray, unit: str) -> Coded:
+    """Period codes and labels of days since 1970-01-01: 2025-02, 2025-S1 or 2025."""
     ok = np.isfinite(days)
-    out: list[str | None] = [None] * days.size
-    if not ok.any():
-        return out
+    key = np.full(days.size, -1, dtype=np.int64)
     d = days[ok].astype(np.int64).astype("datetime64[D]")
-    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    months = d.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     if unit == "month":
-        labels = [f"{y:04d}-{m:02d}" for y, m in zip(year.tolist(), month.tolist(), strict=True)]
+        key[ok] = months
     elif unit == "semester":
-        labels = [f"{y:04d}-S{1 if m <= 6 else 2}"
-                  for y, m in zip(year.tolist(), month.tolist(), strict=True)]
+        key[ok] = (months // 12) * 2 + (months % 12 >= 6)
     else:
-        labels = [f"{y:04d}" for y in year.tolist()]
-    for i, label in zip(np.flatnonzero(ok).tolist(), labels, strict=True):
-        out[i] = label
-    return out
+        key[ok] = months // 12
+    uniques, codes = np.unique(key, return_inverse=True)
+    codes = codes.reshape(-1).astype(np.int64)
+    if uniques.size and uniques[0] == -1:
+        codes -= 1
+        uniques = uniques[1:]
+    if unit == "month":
+        labels = [f"{1970 + k // 12:04d}-{k % 12 + 1:02d}" for k in uniques.tolist()]
+    elif unit == "semester":
+        labels = [f"{1970 + k // 2:04d}-S{k % 2 + 1}" for k in uniques.tolist()]
+    else:
+        labels = [f"{1970 + k:04d}" for k in uniques.tolist()]
+    return codes, labels
+
+
+def _coded(values: Any) -> Coded:
+    """Any column as codes and text labels (numbers written as whole numbers where they
+    are)."""
+    import pandas as pd
+
+    v = column_values(values)
+    if isinstance(v, Factorized):
+        codes = np.asarray(v.codes, dtype=np.int64)
+        texts = [_label_text(u) for u in v.uniques]
+    else:
+        codes, uniques = pd.factorize(np.asarray(v, dtype=np.float64), use_na_sentinel=True)
+        codes = codes.astype(np.int64)
+        texts = [_label_text(u) for u in uniques]
+    # two values of one text (1 and "1"), or a text None: one label, or missing
+    labels: list[str] = []
+    index: dict[str, int] = {}
+    remap = np.full(len(texts) + 1, -1, dtype=np.int64)
+    for k, text in enumerate(texts):
+        if text is None:
+            continue
+        j = index.get(text)
+        if j is None:
+            j = index[text] = len(labels)
+            labels.append(text)
+        remap[k] = j
+    return remap[codes], labels
+
+
+def _crossed(a: Coded, b: Coded) -> Coded:
+    """The pairs of two coded columns, as "a<TAB>b" labels."""
+    ca, la = a
+    cb, lb = b
+    ok = (ca >= 0) & (cb >= 0)
+    key = np.where(ok, ca * max(len(lb), 1) + cb, -1)
+    uniques, codes = np.unique(key, return_inverse=True)
+    codes = codes.reshape(-1).astype(np.int64)
+    if uniques.size and uniques[0] == -1:
+        codes -= 1
+        uniques = uniques[1:]
+    n = max(len(lb), 1)
+    labels = [f"{la[k // n]}{CROSS_SEPARATOR}{lb[k % n]}" for k in uniques.tolist()]
+    return codes, labels
 
 
 def _label_text(value: Any) -> str | None:
@@ -90,16 +142,6 @@ def _label_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _as_list(values: Any) -> list[Any]:
-    if hasattr(values, "to_pylist"):
-        return values.to_pylist()
-    if hasattr(values, "to_list"):
-        return values.to_list()
-    if hasattr(values, "tolist"):
-        return values.tolist()
-    return list(values)
 
 
 class _Periods:
@@ -117,7 +159,7 @@ class _Periods:
         self.kind: str | None = None  # "dates" or "labels"
         self.order: str | None = None
 
-    def labels(self, part: Any, resolution: Any) -> list[str | None]:
+    def labels(self, part: Any, resolution: Any) -> Coded:
         if self.from_visit:
             found = None if resolution is None else resolution.found.get("visit_date")
             if found is None or found.values is None:
@@ -138,7 +180,7 @@ class _Periods:
         if self.kind is None:
             self.kind = self._kind_of(values)
         if self.kind == "labels":
-            return [_label_text(v) for v in _as_list(raw)]
+            return _coded(raw)
         days = dates.to_days(values, self.order)
         return _period_of_days(np.where(np.isneginf(days), np.nan, days), self.unit or "month")
 
@@ -170,27 +212,35 @@ def _looks_like_dates(uniques: Sequence[Any]) -> bool:
     return bool(texts) and all(pattern.match(t) for t in texts)
 
 
-def _with_columns(part: Any, extra: dict[str, list[Any]]) -> Any:
-    """``part`` with more columns (text, None missing), of the part's own kind."""
+def _with_columns(part: Any, extra: dict[str, Coded]) -> Any:
+    """``part`` with more columns of text (given as codes and labels), of the part's own kind:
+    dictionary-encoded (pyarrow), categorical (pandas), text (polars, dicts)."""
     kind = type(part).__module__.split(".")[0]
     if kind == "pyarrow":
         import pyarrow as pa
 
-        for name, values in extra.items():
-            part = part.append_column(name, pa.array(values, type=pa.string()))
+        for name, (codes, labels) in extra.items():
+            indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+            column = pa.DictionaryArray.from_arrays(indices, pa.array(labels, type=pa.string()))
+            part = part.append_column(name, column)
         return part
     if kind == "pandas":
         import pandas as pd
 
-        return part.assign(**{name: pd.array(values, dtype=object)
-                              for name, values in extra.items()})
+        return part.assign(**{name: pd.Categorical.from_codes(codes, categories=labels)
+                              for name, (codes, labels) in extra.items()})
+
+    def text(coded: Coded) -> np.ndarray:
+        codes, labels = coded
+        return np.array([*labels, None], dtype=object)[codes]
+
     if kind == "polars":
         import polars as pl
 
-        return part.with_columns([pl.Series(name, values, dtype=pl.String)
-                                  for name, values in extra.items()])
+        return part.with_columns([pl.Series(name, text(c).tolist(), dtype=pl.String)
+                                  for name, c in extra.items()])
     if isinstance(part, dict):
-        return {**part, **{name: np.array(values, dtype=object) for name, values in extra.items()}}
+        return {**part, **{name: text(c) for name, c in extra.items()}}
     raise InputError(f"report: cannot add the period to a {type(part).__name__}")
 
 
@@ -273,17 +323,15 @@ class ReportAccumulator:
     def _with_period(self, part: Any) -> Any:
         if self._periods is None:
             return part
-        labels = self._periods.labels(part, self._histograms.last_resolution)
-        extra: dict[str, list[Any]] = {PERIOD_NAME: labels}
+        periods = self._periods.labels(part, self._histograms.last_resolution)
+        extra: dict[str, Coded] = {PERIOD_NAME: periods}
         if self.by:
             from ..resolve import column_name
 
             _, getter, _ = table_columns(part)
             for b in self.by:
-                groups = [_label_text(v) for v in _as_list(getter(column_name(part, "by", b)))]
-                extra[cross_name(b)] = [None if p is None or g is None else
-                                        f"{p}{CROSS_SEPARATOR}{g}"
-                                        for p, g in zip(labels, groups, strict=True)]
+                groups = _coded(getter(column_name(part, "by", b)))
+                extra[cross_name(b)] = _crossed(periods, groups)
         return _with_columns(part, extra)
 
     def merge(self, other: ReportAccumulator) -> ReportAccumulator:

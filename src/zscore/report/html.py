@@ -25,8 +25,10 @@ from .labels import CONDITIONS_2006, CONDITIONS_2007, LEAGUE_2006, LEAGUE_2007, 
 #: Groups plotted per grouping and condition (the table lists up to MAX_ROWS).
 MAX_PLOTTED = 60
 MAX_ROWS = 300
-#: Groups drawn as lines in an over-time plot by group.
+#: Groups drawn as lines in an over-time plot by group, and listed in its table (the groups
+#: with the most children first).
 MAX_LINES = 8
+MAX_PERIOD_ROWS = 100
 #: WHO's crossed groupings, left out of "By group" (their parts are shown).
 CROSSED = ("Age + sex", "Age + Sex")
 
@@ -102,24 +104,21 @@ class _Table:
 
     def __init__(self, prevalence: Any) -> None:
         self.t = prevalence
-        self._index: dict[tuple[str, str, str, str], tuple[float, float, float]] = {}
-        cols = [prevalence[c].tolist() for c in ("group_variable", "group", "indicator",
-                                                  "statistic", "estimate", "ci_lower",
-                                                  "ci_upper")]
-        for gv, g, ind, st, est, lo, hi in zip(*cols, strict=True):
-            self._index[(str(gv), str(g), str(ind), str(st))] = (
-                float(est) if est is not None else math.nan,
-                float(lo) if lo is not None else math.nan,
-                float(hi) if hi is not None else math.nan)
+        keys = zip(*(prevalence[c].astype(str).tolist() for c in ("group_variable", "group",
+                                                                   "indicator", "statistic")),
+                   strict=True)
+        values = zip(*(prevalence[c].to_numpy(dtype=float, na_value=np.nan).tolist()
+                       for c in ("estimate", "ci_lower", "ci_upper")), strict=True)
+        self._index: dict[tuple[str, str, str, str], tuple[float, float, float]] = dict(
+            zip(keys, values, strict=True))
         self.groupings: list[str] = []
         self.groups: dict[str, list[str]] = {}
-        for gv, g in zip(cols[0], cols[1], strict=True):
-            gv, g = str(gv), str(g)
+        pairs = prevalence[["group_variable", "group"]].astype(str).drop_duplicates()
+        for gv, g in zip(pairs.group_variable.tolist(), pairs.group.tolist(), strict=True):
             if gv not in self.groups:
                 self.groupings.append(gv)
                 self.groups[gv] = []
-            if g not in self.groups[gv]:
-                self.groups[gv].append(g)
+            self.groups[gv].append(g)
 
     def get(self, gv: str, g: str, ind: str, st: str) -> tuple[float, float, float]:
         return self._index.get((gv, g, ind, st), (math.nan, math.nan, math.nan))
@@ -157,28 +156,41 @@ class _Page:
     def interval(self, gv: str, g: str, ind: str, st: str) -> tuple[float, float, float, float,
                                                                       bool]:
         """estimate, low, high, n and whether the exact bound at zero was used."""
-        est, lo, hi = self.t.get(gv, g, ind, st)
-        n = self.t.n(gv, g, ind)
-        zero = math.isfinite(est) and est == 0 and math.isfinite(n) and n > 0
-        if not self.design_based and math.isfinite(n) and n > 0 and math.isfinite(est):
-            x = round(est * n / 100.0)
-            low, high = intervals.register_interval(np.array([x]), np.array([n]))
-            return est, float(low[0]), float(high[0]), n, zero
-        if zero:  # the design's interval collapses at 0: the exact bound on the children
-            return est, 0.0, float(intervals.exact_upper_at_zero(n)), n, True
+        est, lo, hi, n, zero = self.intervals(gv, [g], ind, st)
+        return float(est[0]), float(lo[0]), float(hi[0]), float(n[0]), bool(zero[0])
+
+    def intervals(self, gv: str, groups: Sequence[str], ind: str, st: str
+                  ) -> tuple[np.ndarray, ...]:
+        """The groups' estimates, interval ends, children and exact-bound-at-zero marks: the
+        design's intervals (prevalence's) or, without a design, Wilson / exact from the
+        counts."""
+        cells = np.array([self.t.get(gv, g, ind, st) for g in groups], dtype=float).reshape(-1, 3)
+        est, lo, hi = cells[:, 0], cells[:, 1], cells[:, 2]
+        n = np.array([self.t.n(gv, g, ind) for g in groups], dtype=float)
+        known = np.isfinite(est) & np.isfinite(n) & (n > 0)
+        zero = known & (est == 0)
+        if not self.design_based:
+            x = np.where(known, np.round(est * np.where(known, n, 0) / 100.0), 0)
+            wl, wh = intervals.register_interval(x, np.where(known, n, 0))
+            lo, hi = np.where(known, wl, lo), np.where(known, wh, hi)
+        else:  # the design's interval collapses at 0: the exact bound on the children
+            lo = np.where(zero, 0.0, lo)
+            hi = np.where(zero, intervals.exact_upper_at_zero(np.where(zero, n, 1)), hi)
         return est, lo, hi, n, zero
 
     def league_rows(self, gv: str, ind: str, st: str) -> tuple[list[LeagueRow], float]:
         overall = self.t.get("All", "All", ind, st)[0]
+        groups = self.t.groups.get(gv, [])
         rows = []
-        for g in self.t.groups.get(gv, []):
-            est, lo, hi, n, zero = self.interval(gv, g, ind, st)
+        for g, est, lo, hi, n, zero in zip(groups, *self.intervals(gv, groups, ind, st),
+                                           strict=True):
             if not math.isfinite(n) or n <= 0:
                 continue
             mark = intervals.versus_overall(lo, hi, overall)
             tmark = (intervals.versus_target(lo, hi, self.target) if self.target is not None
                      else None)
-            rows.append(LeagueRow(g, n, est, lo, hi, mark, tmark, zero))
+            rows.append(LeagueRow(g, float(n), float(est), float(lo), float(hi), mark, tmark,
+                                  bool(zero)))
         rows.sort(key=lambda r: (-(r.estimate if math.isfinite(r.estimate) else -1), -r.n,
                                  r.group))
         return rows, overall
@@ -398,7 +410,7 @@ class _Page:
         target_label = (L["target_line"].format(target=f"{self.target:g}")
                         if self.target is not None else None)
         for key, ind, st in self.league:
-            values = [self.interval(PERIOD_NAME, p, ind, st) for p in periods]
+            values = list(zip(*self.intervals(PERIOD_NAME, periods, ind, st), strict=True))
             if not any(math.isfinite(v[3]) and v[3] > 0 for v in values):
                 continue
             est = np.array([v[0] for v in values])
@@ -427,9 +439,10 @@ class _Page:
         L = self.L
         gv = cross_name(by)
         cells: dict[str, dict[str, tuple]] = {}
-        for label in self.t.groups.get(gv, []):
+        labels = self.t.groups.get(gv, [])
+        for label, *v in zip(labels, *self.intervals(gv, labels, ind, st), strict=True):
             period, _, group = label.partition(CROSS_SEPARATOR)
-            cells.setdefault(group, {})[period] = self.interval(gv, label, ind, st)
+            cells.setdefault(group, {})[period] = tuple(float(x) for x in v)
         if not cells:
             return
         groups = sorted(cells, key=lambda g: (-sum(v[3] for v in cells[g].values()
@@ -449,7 +462,7 @@ class _Page:
                 + "".join(f'<th class="num">{_e(p)}</th>' for p in periods)
                 + "</tr></thead><tbody>")
         body = []
-        for g in groups[:MAX_ROWS]:
+        for g in groups[:MAX_PERIOD_ROWS]:
             tds = []
             for p in periods:
                 v = cells[g].get(p)
@@ -461,7 +474,12 @@ class _Page:
                                "</span></td>")
             body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
         table = head + "".join(body) + "</tbody></table>"
-        self.w(f"<details><summary>{_e(title)}</summary>{table}</details>")
+        more = ""
+        if len(groups) > MAX_PERIOD_ROWS:
+            text = L["most_children"].format(shown=MAX_PERIOD_ROWS, total=len(groups))
+            more = f'<p class="note">{_e(text)}</p>'
+
+        self.w(f"<details><summary>{_e(title)}</summary>{more}{table}</details>")
 
     # -- quality -------------------------------------------------------------------------------
     def quality(self) -> None:

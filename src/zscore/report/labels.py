@@ -98,6 +98,7 @@ EN = {
     "shown_first": "The {shown} highest of {total} groups are shown; the full table is "
                    "'zscore prevalence --by'.",
     "overall": "overall",
+    "most_children": "The {shown} groups with the most children of {total} are listed.",
     "period": "Period",
     "period_note": "Prevalence per period with 95 % intervals ({how}).",
     "period_by": "{condition} by period and {group}",
@@ -248,6 +249,7 @@ ID = {
     "shown_first": "Ditampilkan {shown} tertinggi dari {total} kelompok; tabel lengkap: "
                    "'zscore prevalence --by'.",
     "overall": "keseluruhan",
+    "most_children": "Ditampilkan {shown} kelompok dengan anak terbanyak dari {total}.",
     "period": "Periode",
     "period_note": "Prevalensi per periode dengan selang 95 % ({how}).",
     "period_by": "{condition} menurut periode dan {group}",

@@ -175,7 +175,7 @@ def over_time(periods: Sequence[str], lines: Sequence[tuple[str, np.ndarray, np.
     palette = (BLUE, ORANGE, GREEN, RED, "#CC79A7", "#56B4E9", "#F0E442", BLACK, GREY,
                "#7f3c8d")
     with _style():
-        fig = _figure(5.6, 2.6)
+        fig = _figure(6.4, 2.6)
         ax = fig.add_subplot()
         x = np.arange(len(periods), dtype=float)
         k = len(lines)
@@ -193,13 +193,12 @@ def over_time(periods: Sequence[str], lines: Sequence[tuple[str, np.ndarray, np.
         ax.set_xticks(x, list(periods), rotation=45 if len(periods) > 8 else 0,
                       ha="right" if len(periods) > 8 else "center")
         ax.set_ylabel("%")
-        ax.set_ylim(bottom=0)
-        ax.set_title(title, loc="left")
+        ax.set_ylim(bottom=0)  # the title is the page's heading above; it labels the SVG
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        longest = max((len(_short(line[0])) for line in lines), default=4)
-        fig.subplots_adjust(left=0.08, right=max(0.55, 0.97 - (0.5 + 0.05 * longest) / 5.6),
+        longest = max([len(_short(line[0])) for line in lines] + [len(target_label or "")])
+        fig.subplots_adjust(left=0.08, right=max(0.5, 0.98 - (0.45 + 0.06 * longest) / 6.4),
                             bottom=0.3 if len(periods) > 8 else 0.14, top=0.9)
         return to_svg(fig, title)
 
