@@ -396,3 +396,22 @@ def test_demo_writes_the_report(tmp_path):
     page = Page((tmp_path / "d" / "posyandu_report.html").read_text(encoding="utf-8"))
     assert SECTIONS <= page.ids()
     assert page.table("league", data_grouping="Desa", data_condition="stunting").rows[1:]
+
+
+def test_dask_partitions_give_the_same_figures(survey, design_page):
+    """zscore.dask.report: the page from the partitions' merged sums has the headline and the
+    league table of the one-call page."""
+    dd = pytest.importorskip("dask.dataframe")
+    import dask
+
+    import zscore.dask
+
+    with dask.config.set(scheduler="synchronous"):
+        text = quiet(zscore.dask.report, dd.from_pandas(survey, npartitions=4), by="gregion",
+                     **DESIGN)
+    ours, whole = Page(text), Page(design_page)
+    assert ours.table("headline").rows == whole.table("headline").rows
+    for condition in ("stunting", "wasting"):
+        assert (ours.table("league", data_grouping=REGION, data_condition=condition).rows
+                == whole.table("league", data_grouping=REGION, data_condition=condition).rows)
+    assert ours.table("checks").rows == whole.table("checks").rows
