@@ -167,6 +167,7 @@ class HistogramAccumulator:
                 self._scored = "csex" in names and any(z in names for z in Z_COLUMNS)
             if self._scored:
                 self._add_scored(names, getter, n)
+                self.last_resolution = self._dates_of(part)
             else:
                 self._add_raw(part)
             self._total += n
@@ -196,6 +197,20 @@ class HistogramAccumulator:
                 f_of[column] = raw.f[s] == 1
                 reason_of[column] = (raw.reason >> np.int64(rules.REASON_BITS * k)) & mask
         self._count(std, sex, child, z_of, f_of, reason_of)
+
+    def _dates_of(self, part: Any) -> Any:
+        """A classified table's date columns (for a report's periods), found as classify
+        finds them; None when it has none."""
+        given = {**self._given, "sex": self._given["sex"] or "csex"}
+        try:
+            _, res = gather(part, given, args=("sex", "age"), require_measurement=False,
+                            check=False, no_age="ignore", resolution=self._resolution,
+                            **self._options)
+        except InputError:
+            return None
+        if self._resolution is None:
+            self._resolution = res.detached()
+        return res
 
     def _add_scored(self, names: Sequence[str], getter: Any, n: int) -> None:
         sex_codes = _floats(getter("csex"))

@@ -488,11 +488,11 @@ class _Page:
         self.w(f'<section><h2 id="quality">{_e(L["quality"])}</h2>'
                f'<p class="note">{_e(L["quality_note"])}</p>')
         overall = q[(q.group_by == "all") & ~_detail(q.statistic)]
-        cols = ("check", "variable", "statistic", "n", "value", "reference", "p_value",
-                "verdict", "source", "note")
+        cols = ("check", "variable", "statistic", "n", "value", "expected", "reference",
+                "p_value", "verdict", "source", "note")
         self.w('<table class="checks" id="checks"><thead><tr>'
                + "".join(f'<th{" class=num" if c in ("n", "value", "p_value") else ""}>'
-                         f'{_e(L["source_col" if c == "source" else c])}</th>'
+                         f'{_e(L[_HEADS.get(c, c)])}</th>'
                          for c in cols) + "</tr></thead><tbody>")
         for row in overall.itertuples(index=False):
             r = row._asdict()
@@ -500,6 +500,7 @@ class _Page:
                    f'<td>{_e(r["check"])}</td><td>{_e(r["variable"])}</td>'
                    f'<td>{_e(r["statistic"])}</td><td class="num">{_int(_f(r["n"]))}</td>'
                    f'<td class="num">{_num(_f(r["value"]), 3)}</td>'
+                   f'<td class="num">{_e(_expected(r))}</td>'
                    f'<td>{_e(_text(r["reference"]))}</td>'
                    f'<td class="num">{_num(_f(r["p_value"]), 3)}</td>'
                    f'<td class="verdict-{_e(r["verdict"])}">{_e(r["verdict"])}</td>'
@@ -591,6 +592,20 @@ def _series(q: Any, check: str, variable: str, prefix: str, keys: Sequence[int],
         return None
     out = np.array(values, dtype=float)
     return None if not np.isfinite(out).any() else np.nan_to_num(out)
+
+
+_HEADS = {"source": "source_col", "expected": "expected_col", "n": "n_values"}
+
+
+def _expected(r: dict[str, Any]) -> str:
+    """The expected value and the range that passes: "3 (2 to 4)", "(to 1.95)", "100"."""
+    expected, low, high = (_f(r[k]) for k in ("expected", "low", "high"))
+    parts = [f"{expected:g}"] if math.isfinite(expected) else []
+    if math.isfinite(low) or math.isfinite(high):
+        lo = f"{low:g}" if math.isfinite(low) else ""
+        hi = f"{high:g}" if math.isfinite(high) else ""
+        parts.append(f"({lo} to {hi})".replace("( to ", "(up to ").replace(" to )", " or more)"))
+    return " ".join(parts) or "-"
 
 
 def _f(x: Any) -> float:

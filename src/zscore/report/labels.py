@@ -112,6 +112,8 @@ EN = {
     "p_value": "p",
     "note": "Note",
     "source_col": "Source",
+    "expected_col": "Expected (pass range)",
+    "n_values": "n",
     "quality_note": "Every check of zscore.quality (WHO/UNICEF 2019 recommendations), with its "
                     "value, reference and verdict: pass, warn, fail, info (no threshold) or n/a.",
     "digits": "Decimal digit of {what}",
@@ -164,6 +166,8 @@ EN = {
     "Sex": "Sex",
     "Age + sex": "Age + sex",
     "Age group (years)": "Age group (years)",
+    "Age Group 1": "Age group (1 year)",
+    "Age Group 2": "Age group (5 years)",
     "Female": "Female",
     "Male": "Male",
     "z": "z-score",
@@ -263,6 +267,8 @@ ID = {
     "p_value": "p",
     "note": "Catatan",
     "source_col": "Sumber",
+    "expected_col": "Harapan (rentang baik)",
+    "n_values": "n",
     "quality_note": "Semua pemeriksaan zscore.quality (rekomendasi WHO/UNICEF 2019), dengan "
                     "nilai, acuan dan hasilnya: pass (baik), warn (perlu dilihat), fail (buruk), "
                     "info (tanpa ambang) atau n/a.",
@@ -313,6 +319,8 @@ ID = {
     "Sex": "Jenis kelamin",
     "Age + sex": "Umur dan jenis kelamin",
     "Age group (years)": "Kelompok umur (tahun)",
+    "Age Group 1": "Kelompok umur (1 tahun)",
+    "Age Group 2": "Kelompok umur (5 tahun)",
     "Female": "Perempuan",
     "Male": "Laki-laki",
     "z": "z-skor",
