@@ -48,6 +48,7 @@ th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertic
 th{background:var(--bg);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.meta th{width:13em}
+table.checks{font-size:12px}table.checks td.muted{font-size:11px}
 .figures{display:flex;flex-wrap:wrap;gap:10px 18px}
 figure{margin:4px 0;break-inside:avoid;page-break-inside:avoid;display:table}
 figure svg{max-width:100%;height:auto}
