@@ -281,6 +281,10 @@ def test_indonesian_labels(survey):
                  "gizi buruk", "berat badan kurang", "Laki-laki", "Perempuan"):
         assert term in words, term
     assert "Stunting (HAZ < -2)" not in words
+    expected = quiet(zscore.prevalence, survey.head(600))
+    r = _row(expected, "All", "All", "HA", "% z < -2")
+    cells = page.table("headline").cells("data-condition", "stunting")
+    assert cells[1] == f"{r.estimate:.1f}".replace(".", ",")  # Indonesian decimal comma
 
 
 def test_cli_demo_register_and_errors(tmp_path, capsys, demo_page):

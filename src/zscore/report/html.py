@@ -51,7 +51,7 @@ table.meta th{width:13em}
 table.checks{font-size:12px}table.checks td.muted{font-size:11px}
 .figures{display:flex;flex-wrap:wrap;gap:10px 18px}
 figure{margin:4px 0;break-inside:avoid;page-break-inside:avoid;display:table}
-figure svg{max-width:100%;height:auto}
+figure svg{max-width:100%;height:auto}.fig-title{font-weight:600;font-size:13px}
 figcaption{font-size:12px;color:var(--muted);display:table-caption;caption-side:bottom}
 .mark-same{color:var(--same)}.mark-higher{color:var(--higher);font-weight:600}
 .mark-lower{color:var(--lower);font-weight:600}
@@ -143,6 +143,22 @@ class _Page:
         league = LEAGUE_2006 if self.std == "2006" else LEAGUE_2007
         self.league = [c for c in self.conditions if c[0] in league]
         self.parts: list[str] = []
+        self.decimal = "," if lang == "id" else "."
+
+    # -- numbers: 1,234.5 in English, 1.234,5 in Indonesian ------------------------------------
+    def local(self, text: str) -> str:
+        if self.lang != "id":
+            return text
+        return text.translate(str.maketrans({",": ".", ".": ","}))
+
+    def pct(self, x: float, digits: int = 1) -> str:
+        return self.local(_pct(x, digits))
+
+    def num(self, x: float, digits: int = 2) -> str:
+        return self.local(_num(x, digits))
+
+    def int(self, x: float) -> str:
+        return self.local(_int(x))
 
     # -- helpers -------------------------------------------------------------------------------
     def w(self, text: str) -> None:
@@ -257,11 +273,11 @@ class _Page:
 
         rows.append((L["software"], _e(f"zscore {__version__}")))
         children = int(h.children[s])
-        records = [f"{children:,} {_e(L['children'])}"]
+        records = [f"{self.int(children)} {_e(L['children'])}"]
         if h.blank:
-            records.append(f"{h.blank:,} {_e(L['blank'])}")
+            records.append(f"{self.int(h.blank)} {_e(L['blank'])}")
         if h.children[1 - s]:
-            records.append(f"{int(h.children[1 - s]):,} {_e(L['other_standard'])}")
+            records.append(f"{self.int(h.children[1 - s])} {_e(L['other_standard'])}")
         rows.append((L["records"], "<br>".join(records)))
         self.w('<table class="meta">' + "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>"
                                                 for k, v in rows) + "</table>")
@@ -273,9 +289,9 @@ class _Page:
             est, lo, hi = self.t.get("All", "All", ind, st)
             n = self.t.n("All", "All", ind)
             self.w(f'<tr data-condition="{_e(key)}"><td>{_e(L[key])}</td>'
-                   f'<td class="num">{_pct(est)}</td>'
-                   f'<td class="num">{_pct(lo)} – {_pct(hi)}</td>'
-                   f'<td class="num">{_int(n)}</td></tr>')
+                   f'<td class="num">{self.pct(est)}</td>'
+                   f'<td class="num">{self.pct(lo)} – {self.pct(hi)}</td>'
+                   f'<td class="num">{self.int(n)}</td></tr>')
         self.w("</tbody></table>")
         # analysed and excluded
         self.w(f'<h3>{_e(L["analysed"])}</h3><table id="analysed"><thead><tr>'
@@ -286,13 +302,13 @@ class _Page:
         for column, ind in self.indicators():
             j = Z_COLUMNS.index(column)
             reasons = h.reason_counts(s, column)
-            text = "; ".join(f"{_e(k)}: {v:,}" for k, v in reasons.items()) or \
+            text = "; ".join(f"{_e(k)}: {self.int(v)}" for k, v in reasons.items()) or \
                 _e(L["no_missing"])
             self.w(f'<tr><td>{_e(self.indicator_label(column))}</td>'
-                   f'<td class="num">{int(h.rows[s, j]):,}</td>'
-                   f'<td class="num">{int(h.scored[s, j]):,}</td>'
-                   f'<td class="num">{int(h.flagged[s, j]):,}</td>'
-                   f'<td class="num">{_int(self.t.n("All", "All", ind))}</td>'
+                   f'<td class="num">{self.int(h.rows[s, j])}</td>'
+                   f'<td class="num">{self.int(h.scored[s, j])}</td>'
+                   f'<td class="num">{self.int(h.flagged[s, j])}</td>'
+                   f'<td class="num">{self.int(self.t.n("All", "All", ind))}</td>'
                    f"<td>{text}</td></tr>")
         self.w("</tbody></table></section>")
 
@@ -322,12 +338,14 @@ class _Page:
             series = [(names[sex], _merge_bins(h.counts[s, j, k], factor), colours[sex])
                       for k, sex in enumerate(SEXES)]
             title = self.indicator_label(column)
-            svg = plots.density(edges, series, title, L["who_standard"], L["z"])
+            svg = plots.density(edges, series, title, L["who_standard"], L["z"],
+                                decimal=self.decimal)
             mean = self.t.get("All", "All", ind, "mean z")[0]
             sd = self.t.get("All", "All", ind, "SD z")[0]
-            caption = L["mean_sd"].format(mean=_num(mean), sd=_num(sd),
-                                          n=_int(self.t.n("All", "All", ind)))
-            self.w(f'<figure class="plot density" data-indicator="{_e(column)}">{svg}'
+            caption = L["mean_sd"].format(mean=self.num(mean), sd=self.num(sd),
+                                          n=self.int(self.t.n("All", "All", ind)))
+            self.w(f'<figure class="plot density" data-indicator="{_e(column)}">'
+                   f'<div class="fig-title">{_e(title)}</div>{svg}'
                    f"<figcaption>{_e(caption)}</figcaption></figure>")
         self.w("</div></section>")
 
@@ -342,8 +360,8 @@ class _Page:
         self.w(f'<section><h2 id="by-group">{_e(L["by_group"])}</h2>'
                f'<p class="note">{_e(L["league_note"].format(how=self.how()))}</p>')
         if self.target is not None:
-            self.w(f'<p class="note">{_e(L["target_line"].format(target=f"{self.target:g}"))}'
-                   "</p>")
+            text = L["target_line"].format(target=self.local(f"{self.target:g}"))
+            self.w(f'<p class="note">{_e(text)}</p>')
         for gv in self.groupings():
             self.w(f'<h3 class="grouping">{_e(self.label(gv))}</h3>')
             for key, ind, st in self.league:
@@ -357,13 +375,14 @@ class _Page:
         L = self.L
         title = f"{L[key]} · {self.label(gv)}"
         shown = rows[:MAX_PLOTTED]
-        target_label = (L["target_line"].format(target=f"{self.target:g}")
+        target_label = (L["target_line"].format(target=self.local(f"{self.target:g}"))
                         if self.target is not None else None)
         svg = plots.league([self.group_label(gv, r.group) for r in shown],
                            np.array([r.estimate for r in shown]),
                            np.array([r.low for r in shown]), np.array([r.high for r in shown]),
                            [r.mark for r in shown], overall, title, self.target,
-                           f"{L['overall']} {_pct(overall)} %", target_label)
+                           f"{L['overall']} {self.pct(overall)} %", target_label,
+                           decimal=self.decimal)
         self.w(f'<h4>{_e(L[key])}</h4><figure class="plot league" data-grouping="{_e(gv)}" '
                f'data-condition="{_e(key)}">{svg}')
         if len(rows) > MAX_PLOTTED:
@@ -380,16 +399,16 @@ class _Page:
         for rank, r in enumerate(rows[:MAX_ROWS], start=1):
             zero = ""
             if r.zero:
-                text = L["zero_of"].format(n=_int(r.n), upper=_pct(r.high) + " %")
+                text = L["zero_of"].format(n=self.int(r.n), upper=self.pct(r.high) + " %")
                 zero = f'<div class="zero">{_e(text)}</div>'
 
             target = (f'<td class="target-{_e(r.target)}">{_e(L[r.target])}</td>'
                       if r.target is not None else "")
             body.append(f'<tr data-group="{_e(r.group)}"><td class="num">{rank}</td>'
                         f"<td>{_e(self.group_label(gv, r.group))}{zero}</td>"
-                        f'<td class="num">{_pct(r.estimate)}</td>'
-                        f'<td class="num">{_pct(r.low)} – {_pct(r.high)}</td>'
-                        f'<td class="num">{_int(r.n)}</td>'
+                        f'<td class="num">{self.pct(r.estimate)}</td>'
+                        f'<td class="num">{self.pct(r.low)} – {self.pct(r.high)}</td>'
+                        f'<td class="num">{self.int(r.n)}</td>'
                         f'<td class="mark-{_e(r.mark)}">{_e(L[r.mark])}</td>{target}</tr>')
         table = head + "".join(body) + "</tbody></table>"
         if len(rows) > 12:
@@ -408,7 +427,7 @@ class _Page:
         periods = sorted(self.t.groups.get(PERIOD_NAME, []), key=_period_key)
         periods = [p for p in periods if p not in ("NA", "")]
         self.w(f'<p class="note">{_e(L["period_note"].format(how=self.how()))}</p>')
-        target_label = (L["target_line"].format(target=f"{self.target:g}")
+        target_label = (L["target_line"].format(target=self.local(f"{self.target:g}"))
                         if self.target is not None else None)
         for key, ind, st in self.league:
             values = list(zip(*self.intervals(PERIOD_NAME, periods, ind, st), strict=True))
@@ -418,7 +437,7 @@ class _Page:
             lo = np.array([v[1] for v in values])
             hi = np.array([v[2] for v in values])
             svg = plots.over_time(periods, [(L["all"], est, lo, hi)], L[key], self.target,
-                                  target_label)
+                                  target_label, decimal=self.decimal)
             self.w(f'<h3>{_e(L[key])}</h3><figure class="plot period" '
                    f'data-condition="{_e(key)}">{svg}</figure>')
             self.w(f'<table class="period" data-condition="{_e(key)}"><thead><tr>'
@@ -426,9 +445,9 @@ class _Page:
                    f'<th class="num">{_e(L["ci"])}</th><th class="num">{_e(L["n"])}</th>'
                    "</tr></thead><tbody>"
                    + "".join(f'<tr data-period="{_e(p)}"><td>{_e(p)}</td>'
-                             f'<td class="num">{_pct(v[0])}</td>'
-                             f'<td class="num">{_pct(v[1])} – {_pct(v[2])}</td>'
-                             f'<td class="num">{_int(v[3])}</td></tr>'
+                             f'<td class="num">{self.pct(v[0])}</td>'
+                             f'<td class="num">{self.pct(v[1])} – {self.pct(v[2])}</td>'
+                             f'<td class="num">{self.int(v[3])}</td></tr>'
                              for p, v in zip(periods, values, strict=True))
                    + "</tbody></table>")
             for b in self.d.by:
@@ -455,7 +474,8 @@ class _Page:
             v = [cells[g].get(p, nan4) for p in periods]
             lines.append((g, np.array([x[0] for x in v]), np.array([x[1] for x in v]),
                           np.array([x[2] for x in v])))
-        svg = plots.over_time(periods, lines, title, self.target, target_label)
+        svg = plots.over_time(periods, lines, title, self.target, target_label,
+                              decimal=self.decimal)
         self.w(f'<h4>{_e(title)}</h4><figure class="plot period-by" data-grouping="{_e(by)}" '
                f'data-condition="{_e(key)}">{svg}</figure>')
         head = (f'<table class="period-by" data-grouping="{_e(by)}" data-condition="{_e(key)}">'
@@ -470,9 +490,9 @@ class _Page:
                 if v is None or not math.isfinite(v[3]) or v[3] <= 0:
                     tds.append('<td class="num">-</td>')
                 else:
-                    tds.append(f'<td class="num" data-period="{_e(p)}">{_pct(v[0])}<br>'
-                               f'<span class="muted">{_pct(v[1])}–{_pct(v[2])}, n {_int(v[3])}'
-                               "</span></td>")
+                    tds.append(f'<td class="num" data-period="{_e(p)}">{self.pct(v[0])}<br>'
+                               f'<span class="muted">{self.pct(v[1])}–{self.pct(v[2])}, '
+                               f"n {self.int(v[3])}</span></td>")
             body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
         table = head + "".join(body) + "</tbody></table>"
         more = ""
@@ -499,11 +519,11 @@ class _Page:
             r = row._asdict()
             self.w(f'<tr data-check="{_e(r["check"])}" data-variable="{_e(r["variable"])}">'
                    f'<td>{_e(r["check"])}</td><td>{_e(r["variable"])}</td>'
-                   f'<td>{_e(r["statistic"])}</td><td class="num">{_int(_f(r["n"]))}</td>'
-                   f'<td class="num">{_num(_f(r["value"]), 3)}</td>'
+                   f'<td>{_e(r["statistic"])}</td><td class="num">{self.int(_f(r["n"]))}</td>'
+                   f'<td class="num">{self.num(_f(r["value"]), 3)}</td>'
                    f'<td class="num">{_e(_expected(r))}</td>'
                    f'<td>{_e(_text(r["reference"]))}</td>'
-                   f'<td class="num">{_num(_f(r["p_value"]), 3)}</td>'
+                   f'<td class="num">{self.num(_f(r["p_value"]), 3)}</td>'
                    f'<td class="verdict-{_e(r["verdict"])}">{_e(r["verdict"])}</td>'
                    f'<td class="muted">{_e(_text(r["source"]))}</td>'
                    f'<td>{_e(_text(r["note"]))}</td></tr>')
@@ -516,7 +536,7 @@ class _Page:
                 continue
             svg = plots.bars([str(k) for k in range(10)], share,
                              L["digits"].format(what=L[name]), L["share"], 10.0,
-                             L["expected"], highlight=(0, 5))
+                             L["expected"], highlight=(0, 5), decimal=self.decimal)
             self.w(f'<figure class="plot digits" data-variable="{_e(name)}">{svg}'
                    f'<figcaption>{_e(L["digits_note"])}</figcaption></figure>')
         months = [int(s.split()[2]) for s in overall_all(q).statistic
@@ -527,7 +547,7 @@ class _Page:
             if share is not None:
                 heaps = [i for i, m in enumerate(months) if m > 0 and m % 6 == 0]
                 svg = plots.bars([str(m) for m in months], share, L["heaping"], L["share"],
-                                 highlight=heaps, width=5.6)
+                                 highlight=heaps, width=5.6, decimal=self.decimal)
                 self.w(f'<figure class="plot heaping">{svg}'
                        f'<figcaption>{_e(L["heaping_note"])}</figcaption></figure>')
         ages = overall_all(q)
@@ -536,7 +556,7 @@ class _Page:
             svg = plots.bars([s.removeprefix("% aged ") for s in ages.statistic],
                              ages.value.to_numpy(dtype=float), L["age_groups"], L["share"],
                              ages.expected.to_numpy(dtype=float), L["expected"],
-                             rotate=len(ages) > 8)
+                             rotate=len(ages) > 8, decimal=self.decimal)
             self.w(f'<figure class="plot age-groups">{svg}'
                    f'<figcaption>{_e(L["age_groups_note"])}</figcaption></figure>')
         self.w("</div>")
@@ -555,7 +575,8 @@ class _Page:
             body = "".join(
                 f'<tr><td>{_e(r.group_by)}</td><td>{_e(r.group)}</td><td>{_e(r.check)}</td>'
                 f'<td>{_e(r.variable)}</td><td>{_e(r.statistic)}</td>'
-                f'<td class="num">{_int(_f(r.n))}</td><td class="num">{_num(_f(r.value), 3)}</td>'
+                f'<td class="num">{self.int(_f(r.n))}</td>'
+                f'<td class="num">{self.num(_f(r.value), 3)}</td>'
                 f'<td class="verdict-{_e(r.verdict)}">{_e(r.verdict)}</td></tr>'
                 for r in flagged.head(MAX_ROWS).itertuples(index=False))
             self.w(f"<details open><summary>{len(flagged):,}</summary>{head}{body}"

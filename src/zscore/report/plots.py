@@ -76,7 +76,7 @@ def _normal_pdf(x: np.ndarray) -> np.ndarray:
 
 
 def density(edges: np.ndarray, series: Sequence[tuple[str, np.ndarray, str]], title: str,
-            standard_label: str, xlabel: str) -> str:
+            standard_label: str, xlabel: str, decimal: str = ".") -> str:
     """The binned z-scores of each series (name, counts, colour) as a density against the
     standard normal curve."""
     with _style():
@@ -99,16 +99,16 @@ def density(edges: np.ndarray, series: Sequence[tuple[str, np.ndarray, str]], ti
         ax.axvline(2, color=GREY, linewidth=0.6, linestyle=":")
         ax.set_xlim(-5, 5)
         ax.set_ylim(bottom=0)
-        ax.set_xlabel(xlabel)
-        ax.set_title(title, loc="left")
+        ax.set_xlabel(xlabel)  # the title is the figure's heading on the page; it labels the SVG
         ax.legend(loc="upper right")
-        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.17, top=0.9)
+        _decimal(ax, decimal, "xy")
+        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.17, top=0.97)
         return to_svg(fig, title)
 
 
 def league(names: Sequence[str], estimate: np.ndarray, low: np.ndarray, high: np.ndarray,
            marks: Sequence[str], overall: float, title: str, target: float | None,
-           overall_label: str, target_label: str | None) -> str:
+           overall_label: str, target_label: str | None, decimal: str = ".") -> str:
     """Dot-and-interval plot, first name at the top."""
     k = len(names)
     with _style():
@@ -134,6 +134,7 @@ def league(names: Sequence[str], estimate: np.ndarray, low: np.ndarray, high: np
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, borderaxespad=0.2)
+        _decimal(ax, decimal, "x")
         height = 0.9 + 0.19 * max(k, 2)
         longest = max((len(_short(n)) for n in names), default=4)
         fig.subplots_adjust(left=min(0.5, (0.2 + 0.052 * longest) / 5.6), right=0.98,
@@ -143,7 +144,8 @@ def league(names: Sequence[str], estimate: np.ndarray, low: np.ndarray, high: np
 
 def bars(labels: Sequence[str], values: np.ndarray, title: str, ylabel: str,
          expected: np.ndarray | float | None = None, expected_label: str = "",
-         highlight: Sequence[int] = (), width: float = 4.0, rotate: bool = False) -> str:
+         highlight: Sequence[int] = (), width: float = 4.0, rotate: bool = False,
+         decimal: str = ".") -> str:
     """Bars of shares (percent), with the expected shares as a line or marks."""
     with _style():
         fig = _figure(width, 2.4)
@@ -162,6 +164,7 @@ def bars(labels: Sequence[str], values: np.ndarray, title: str, ylabel: str,
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left")
         ax.set_ylim(bottom=0)
+        _decimal(ax, decimal, "y")
         fig.subplots_adjust(left=0.45 / width, right=0.98, bottom=0.3 if rotate else 0.16,
                             top=0.9)
         return to_svg(fig, title)
@@ -169,7 +172,8 @@ def bars(labels: Sequence[str], values: np.ndarray, title: str, ylabel: str,
 
 def over_time(periods: Sequence[str], lines: Sequence[tuple[str, np.ndarray, np.ndarray,
                                                             np.ndarray]],
-              title: str, target: float | None, target_label: str | None) -> str:
+              title: str, target: float | None, target_label: str | None,
+              decimal: str = ".") -> str:
     """Prevalence per period (one line per series: name, estimate, low, high) with interval
     bars."""
     palette = (BLUE, ORANGE, GREEN, RED, "#CC79A7", "#56B4E9", "#F0E442", BLACK, GREY,
@@ -197,10 +201,24 @@ def over_time(periods: Sequence[str], lines: Sequence[tuple[str, np.ndarray, np.
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        _decimal(ax, decimal, "y")
         longest = max([len(_short(line[0])) for line in lines] + [len(target_label or "")])
         fig.subplots_adjust(left=0.08, right=max(0.5, 0.98 - (0.45 + 0.06 * longest) / 6.4),
                             bottom=0.3 if len(periods) > 8 else 0.14, top=0.9)
         return to_svg(fig, title)
+
+
+def _decimal(ax: Any, decimal: str, axes: str) -> None:
+    """Tick labels with a decimal comma (Indonesian) where ``decimal`` is ","."""
+    if decimal == ".":
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    def text(value: float, _: Any) -> str:
+        return f"{value:g}".replace("-", "\u2212").replace(".", decimal)
+
+    for name in axes:
+        getattr(ax, f"{name}axis").set_major_formatter(FuncFormatter(text))
 
 
 def _short(text: str, most: int = 34) -> str:
