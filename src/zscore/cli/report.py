@@ -145,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
                     raise _no_rows(args.input)
                 rows, notes = done.rows, done.notes
             else:
-                data = acc.add(_labelled(ds, by)).result()
+                labelled = [*by, *([args.period] if args.period in ds.value_labels else [])]
+                data = acc.add(_labelled(ds, labelled)).result()  # Stata/SPSS labels name groups
                 rows, notes = ds.table.num_rows, ds.notes
         _refuse_if_nothing_scored(data.prevalence, "tidy")
         with console.stage("drawing"):
