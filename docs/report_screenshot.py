@@ -50,14 +50,14 @@ def main() -> None:
                           encoding="utf-8")
         full = Path(folder) / "full.png"
         shot(out, full, 1100, 2300)
-        Image.open(full).convert("RGB").quantize(64).save(HERE / "report.png", optimize=True)
+        Image.open(full).convert("RGB").quantize(128).save(HERE / "report.png", optimize=True)
         part = Path(folder) / "league.png"
         shot(league, part, 1100, 900)
         image = Image.open(part).convert("RGB")
         rows = [y for y in range(image.height)
                 if min(image.getpixel((x, y))[0] for x in range(0, image.width, 7)) < 200]
         bottom = min(image.height, (rows[-1] + 20) if rows else image.height)
-        image.crop((0, 0, image.width, bottom)).quantize(64).save(HERE / "report_league.png",
+        image.crop((0, 0, image.width, bottom)).quantize(128).save(HERE / "report_league.png",
                                                                  optimize=True)
     print("wrote docs/report.png and docs/report_league.png")
 
