@@ -453,3 +453,26 @@ def test_same_data_same_svg(design_page):
     assert plots.density(edges, series, "t", "WHO", "z") == \
         plots.density(edges, series, "t", "WHO", "z")
     assert "<dc:date" not in design_page and "<metadata" not in design_page
+
+
+def test_periods_from_every_kind_of_table(survey):
+    """pandas, polars, pyarrow and dicts of arrays get the same periods and crossed groups
+    (the report's figures, without drawing them)."""
+    pl = pytest.importorskip("polars")
+    import pyarrow as pa
+
+    from zscore.report import ReportAccumulator
+
+    data = survey.head(1000).copy()
+    data["round"] = np.where(data.id % 2 == 0, "2024-S1", "2024-S2")
+    tables = [data, pl.from_pandas(data), pa.Table.from_pandas(data),
+              {k: data[k].to_numpy() for k in data.columns}]
+    results = []
+    for table in tables:
+        acc = ReportAccumulator(by="typeres", period="round")
+        t = quiet(lambda a=acc, t=table: a.add(t).result()).prevalence
+        results.append(t[t.group_variable.str.startswith("Period")]
+                       .reset_index(drop=True)[["group_variable", "group", "estimate"]])
+    assert set(results[0].group) >= {"2024-S1", "2024-S2", "2024-S1\tUrban"}
+    for other in results[1:]:
+        pd.testing.assert_frame_equal(other, results[0])
