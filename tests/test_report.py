@@ -292,6 +292,15 @@ def test_cli_demo_register_and_errors(tmp_path, capsys, demo_page):
     assert SECTIONS <= page.ids()
     assert page.table("league", data_grouping="Desa", data_condition="stunting")
     assert "posyandu.xlsx" in page.all_text()
+    league = page.table("league", data_grouping="Desa", data_condition="stunting").rows[1:]
+    marks = [cells[5] for _, cells in league]
+    targets = [cells[6] for _, cells in league]
+    said = (f"of {len(league)} groups of Desa, {marks.count('higher')} higher than the whole, "
+            f"{marks.count('lower')} lower, {marks.count('not distinguishable')} not "
+            f"distinguishable from it (95 % intervals). Against the target of 14 %: "
+            f"{targets.count('above the target')} above, {targets.count('below the target')} "
+            f"below, {targets.count('cannot tell')} cannot tell.")
+    assert said in " ".join(page.all_text().split())
     out = tmp_path / "r.html"
     kids = tmp_path / "kids.csv"
     kids.write_text("sex,age,weight,lenhei\n1,400,9.1,74\n2,800,11.2,84\n1,1200,13,92\n")

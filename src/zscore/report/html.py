@@ -293,6 +293,7 @@ class _Page:
                    f'<td class="num">{self.pct(lo)} – {self.pct(hi)}</td>'
                    f'<td class="num">{self.int(n)}</td></tr>')
         self.w("</tbody></table>")
+        self.in_short()
         # analysed and excluded
         self.w(f'<h3>{_e(L["analysed"])}</h3><table id="analysed"><thead><tr>'
                f'<th>{_e(L["indicator"])}</th><th class="num">{_e(L["rows"])}</th>'
@@ -311,6 +312,34 @@ class _Page:
                    f'<td class="num">{self.int(self.t.n("All", "All", ind))}</td>'
                    f"<td>{text}</td></tr>")
         self.w("</tbody></table></section>")
+
+    def in_short(self) -> None:
+        """One sentence per --by grouping: how many groups are higher, lower or not
+        distinguishable for the first condition (stunting), and against the target."""
+        L = self.L
+        key, ind, st = self.league[0]
+        lines = []
+        for gv in self.d.by:
+            gv = next((g for g in self.t.groupings if g == gv or g == _who_label(gv)), None)
+            if gv is None:
+                continue
+            rows, _ = self.league_rows(gv, ind, st)
+            if not rows:
+                continue
+            marks = {m: sum(r.mark == m for r in rows) for m in ("higher", "lower", "same")}
+            text = L["in_short"].format(condition=L[key], total=self.int(len(rows)),
+                                        group=gv, higher=self.int(marks["higher"]),
+                                        lower=self.int(marks["lower"]),
+                                        same=self.int(marks["same"]))
+            if self.target is not None:
+                t = {m: sum(r.target == m for r in rows) for m in ("above", "below",
+                                                                     "cannot_tell")}
+                text += " " + L["in_short_target"].format(
+                    target=self.local(f"{self.target:g}"), above=self.int(t["above"]),
+                    below=self.int(t["below"]), cannot=self.int(t["cannot_tell"]))
+            lines.append(f"<li>{_e(text)}</li>")
+        if lines:
+            self.w(f'<ul class="in-short">{"".join(lines)}</ul>')
 
     def indicators(self) -> list[tuple[str, str]]:
         """(z column, prevalence indicator) of the standard's indicators with z-scores."""
@@ -592,6 +621,12 @@ def _bins_merged(n: int) -> int:
 
 def _merge_bins(counts: np.ndarray, factor: int) -> np.ndarray:
     return counts.reshape(-1, factor).sum(axis=1)
+
+
+def _who_label(name: str) -> str:
+    from ..prevalence import WHO_GROUPINGS
+
+    return WHO_GROUPINGS.get(name, name)
 
 
 def overall_all(q: Any) -> Any:

@@ -98,6 +98,10 @@ EN = {
     "shown_first": "The {shown} highest of {total} groups are shown; the full table is "
                    "'zscore prevalence --by'.",
     "overall": "overall",
+    "in_short": "{condition}: of {total} groups of {group}, {higher} higher than the whole, "
+                "{lower} lower, {same} not distinguishable from it (95 % intervals).",
+    "in_short_target": "Against the target of {target} %: {above} above, {below} below, "
+                       "{cannot} cannot tell.",
     "most_children": "The {shown} groups with the most children of {total} are listed.",
     "period": "Period",
     "period_note": "Prevalence per period with 95 % intervals ({how}).",
@@ -253,6 +257,10 @@ ID = {
     "shown_first": "Ditampilkan {shown} tertinggi dari {total} kelompok; tabel lengkap: "
                    "'zscore prevalence --by'.",
     "overall": "keseluruhan",
+    "in_short": "{condition}: dari {total} kelompok {group}, {higher} lebih tinggi dari "
+                "keseluruhan, {lower} lebih rendah, {same} tidak dapat dibedakan (selang 95 %).",
+    "in_short_target": "Dibanding target {target} %: {above} di atas, {below} di bawah, "
+                       "{cannot} belum dapat dipastikan.",
     "most_children": "Ditampilkan {shown} kelompok dengan anak terbanyak dari {total}.",
     "period": "Periode",
     "period_note": "Prevalensi per periode dengan selang 95 % ({how}).",
