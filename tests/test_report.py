@@ -350,7 +350,7 @@ needs_chromium = pytest.mark.skipif(
                              "package 'chromium' where apt-get is available)")
 #: Shows the figures only (the page's text hidden), to measure what the plots draw.
 ONLY_PLOTS = ("<style>body>header,body>nav,body>footer,section>:not(figure):not(.figures),"
-              "figcaption{display:none!important}section,h2{margin:0;break-before:auto}</style>")
+              "figcaption,.fig-title{display:none!important}section,h2{margin:0;break-before:auto}</style>")
 
 
 def render_in_chromium(html: Path, png: Path, size: tuple[int, int] = (1200, 2400)
