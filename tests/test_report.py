@@ -186,6 +186,12 @@ def test_quality_equals_zscore_quality(survey, design_page):
         assert cells[8] == r.verdict
         if math.isfinite(r.high) and not math.isfinite(r.low):
             assert f"up to {r.high:g})" in cells[5]
+    by_group = Page(design_page).table("quality-by", data_grouping="gregion")
+    heads = by_group.rows[0][1]
+    sd = q[(q.group_by == "gregion") & (q.check == "sd") & (q.variable == "zlen")]
+    assert len(by_group.rows) - 1 == len(sd) == 12
+    for r in sd.itertuples():
+        assert by_group.cells("data-group", r.group)[heads.index("SD HAZ")] == f"{r.value:,.2f}"
 
 
 def test_distribution_counts_and_merge(survey):

@@ -47,7 +47,7 @@ table{border-collapse:collapse;margin:6px 0 12px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-table.meta th{width:13em}
+table.meta th{width:13em}.scroll{overflow-x:auto}
 table.checks{font-size:12px}table.checks td.muted{font-size:11px}
 .figures{display:flex;flex-wrap:wrap;gap:10px 18px}
 figure{margin:4px 0;break-inside:avoid;page-break-inside:avoid;display:table}
@@ -589,6 +589,9 @@ class _Page:
             self.w(f'<figure class="plot age-groups">{svg}'
                    f'<figcaption>{_e(L["age_groups_note"])}</figcaption></figure>')
         self.w("</div>")
+        for by in q.group_by.drop_duplicates().tolist():
+            if by != "all":
+                self.quality_by(q[q.group_by == by], by)
         flagged = q[(q.group_by != "all") & q.verdict.isin(["warn", "fail"])
                     & ~_detail(q.statistic)]
         self.w(f"<h3>{_e(L['groups_quality'])}</h3>")
@@ -611,6 +614,63 @@ class _Page:
             self.w(f"<details open><summary>{len(flagged):,}</summary>{head}{body}"
                    "</tbody></table></details>")
         self.w("</section>")
+
+
+    def quality_by(self, q: Any, by: str) -> None:
+        """The main checks of each group of one grouping: one row per group, one column per
+        check, each cell the value coloured by its verdict."""
+        L = self.L
+        columns = [c for c in QUALITY_COLUMNS
+                   if ((q.check == c[0]) & (q.variable == c[1]) & (q.statistic == c[2])).any()]
+        if not columns:
+            return
+        cells: dict[str, dict[int, tuple[float, str]]] = {}
+        for j, (check, variable, statistic, _) in enumerate(columns):
+            rows = q[(q.check == check) & (q.variable == variable) & (q.statistic == statistic)]
+            for g, value, verdict in zip(rows.group.astype(str).tolist(),
+                                         rows.value.tolist(), rows.verdict.tolist(),
+                                         strict=True):
+                cells.setdefault(g, {})[j] = (_f(value), str(verdict))
+        groups = list(cells)
+        bad = {g: sum(v[1] == "fail" for v in cells[g].values()) * 100
+               + sum(v[1] == "warn" for v in cells[g].values()) for g in groups}
+        groups.sort(key=lambda g: -bad[g])  # the groups that need a look first
+        head = (f'<table class="quality-by" data-grouping="{_e(by)}"><thead><tr>'
+                f"<th>{_e(by)}</th>"
+                + "".join(f'<th class="num">{_e(c[3])}</th>' for c in columns)
+                + "</tr></thead><tbody>")
+        body = []
+        for g in groups[:MAX_ROWS]:
+            tds = []
+            for j in range(len(columns)):
+                value, verdict = cells[g].get(j, (math.nan, "n/a"))
+                tds.append(f'<td class="num verdict-{_e(verdict)}" title="{_e(verdict)}">'
+                           f"{self.num(value, 2)}</td>")
+            body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
+        title = L["quality_by"].format(group=by)
+        table = head + "".join(body) + "</tbody></table>"
+        self.w(f"<h3>{_e(title)}</h3><p class=\"note\">{_e(L['quality_by_note'])}</p>")
+        table = f'<div class="scroll">{table}</div>'
+        if len(groups) > 12:
+            self.w(f"<details><summary>{_e(L['group'])}: {self.int(len(groups))}</summary>"
+                   f"{table}</details>")
+        else:
+            self.w(table)
+
+
+#: The checks of the quality-by-group table: (check, variable, statistic, column heading).
+QUALITY_COLUMNS = (
+    ("flagged", "zlen", "% of z-scores flagged (WHO flags)", "flagged HAZ %"),
+    ("flagged", "zwfl", "% of z-scores flagged (WHO flags)", "flagged WHZ %"),
+    ("sd", "zlen", "SD of z (flagged excluded)", "SD HAZ"),
+    ("sd", "zwfl", "SD of z (flagged excluded)", "SD WHZ"),
+    ("sd", "zbmi", "SD of z (flagged excluded)", "SD BAZ"),
+    ("digit_preference", "weight", "digit preference score (decimal digit)", "DPS weight"),
+    ("digit_preference", "lenhei", "digit preference score (decimal digit)", "DPS length"),
+    ("age_heaping", "age", "heaping index, whole years", "heaping, years"),
+    ("sex_ratio", "sex", "boys per girl", "boys / girl"),
+    ("age_ratio", "age", "ratio 6-29 / 30-59 months", "age ratio"),
+)
 
 
 def _bins_merged(n: int) -> int:

@@ -135,6 +135,9 @@ EN = {
     "expected": "expected",
     "share": "% of children",
     "groups_quality": "Checks by group that need a look (warn or fail)",
+    "quality_by": "The main checks by {group}",
+    "quality_by_note": "One row per group, the groups with the most failures and warnings "
+                       "first; green pass, amber warn, red fail, grey no threshold or n/a.",
     "no_group_warnings": "No check by group needs a look.",
     "methods_text": (
         "Prevalence, means and the design-based intervals are WHO's anthro_prevalence "
@@ -295,6 +298,9 @@ ID = {
     "expected": "diharapkan",
     "share": "% anak",
     "groups_quality": "Pemeriksaan per kelompok yang perlu dilihat (warn atau fail)",
+    "quality_by": "Pemeriksaan utama menurut {group}",
+    "quality_by_note": "Satu baris per kelompok, kelompok dengan fail dan warn terbanyak di "
+                       "atas; hijau pass, kuning warn, merah fail, abu-abu tanpa ambang atau n/a.",
     "no_group_warnings": "Tidak ada pemeriksaan per kelompok yang perlu dilihat.",
     "methods_text": (
         "Prevalensi, rerata dan selang berbasis desain mengikuti anthro_prevalence WHO "
