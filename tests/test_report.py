@@ -334,6 +334,7 @@ def test_many_groups_stay_small(survey):
     assert size < 3 * 1024 * 1024, size
     table = Page(text).table("league", data_grouping="desa", data_condition="stunting")
     assert len(table.rows) - 1 == 300
+    assert re.search(r"The first 300 of [\d,]+ groups are listed", Page(text).all_text())
 
 
 def test_bad_options():

@@ -164,6 +164,13 @@ class _Page:
     def w(self, text: str) -> None:
         self.parts.append(text)
 
+    def cut(self, total: int) -> str:
+        """The sentence under a table cut at MAX_ROWS rows."""
+        if total <= MAX_ROWS:
+            return ""
+        text = self.L["first_rows"].format(shown=self.int(MAX_ROWS), total=self.int(total))
+        return f'<p class="note">{_e(text)}</p>'
+
     def label(self, key: str) -> str:
         return self.L.get(key, key)
 
@@ -439,7 +446,7 @@ class _Page:
                         f'<td class="num">{self.pct(r.low)} – {self.pct(r.high)}</td>'
                         f'<td class="num">{self.int(r.n)}</td>'
                         f'<td class="mark-{_e(r.mark)}">{_e(L[r.mark])}</td>{target}</tr>')
-        table = head + "".join(body) + "</tbody></table>"
+        table = head + "".join(body) + "</tbody></table>" + self.cut(len(rows))
         if len(rows) > 12:
             self.w(f"<details><summary>{_e(L['group'])}: {len(rows):,}</summary>{table}"
                    "</details>")
@@ -650,7 +657,7 @@ class _Page:
         title = L["quality_by"].format(group=by)
         table = head + "".join(body) + "</tbody></table>"
         self.w(f"<h3>{_e(title)}</h3><p class=\"note\">{_e(L['quality_by_note'])}</p>")
-        table = f'<div class="scroll">{table}</div>'
+        table = f'<div class="scroll">{table}</div>{self.cut(len(groups))}'
         if len(groups) > 12:
             self.w(f"<details><summary>{_e(L['group'])}: {self.int(len(groups))}</summary>"
                    f"{table}</details>")

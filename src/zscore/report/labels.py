@@ -98,6 +98,8 @@ EN = {
     "shown_first": "The {shown} highest of {total} groups are shown; the full table is "
                    "'zscore prevalence --by'.",
     "overall": "overall",
+    "first_rows": "The first {shown} of {total} groups are listed; the full table is "
+                  "'zscore prevalence --by' ('zscore quality --by' for the checks).",
     "in_short": "{condition}: of {total} groups of {group}, {higher} higher than the whole, "
                 "{lower} lower, {same} not distinguishable from it (95 % intervals).",
     "in_short_target": "Against the target of {target} %: {above} above, {below} below, "
@@ -260,6 +262,8 @@ ID = {
     "shown_first": "Ditampilkan {shown} tertinggi dari {total} kelompok; tabel lengkap: "
                    "'zscore prevalence --by'.",
     "overall": "keseluruhan",
+    "first_rows": "Ditampilkan {shown} kelompok pertama dari {total}; tabel lengkap: "
+                  "'zscore prevalence --by' ('zscore quality --by' untuk pemeriksaan).",
     "in_short": "{condition}: dari {total} kelompok {group}, {higher} lebih tinggi dari "
                 "keseluruhan, {lower} lebih rendah, {same} tidak dapat dibedakan (selang 95 %).",
     "in_short_target": "Dibanding target {target} %: {above} di atas, {below} di bawah, "
