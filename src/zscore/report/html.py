@@ -63,7 +63,8 @@ footer{margin-top:36px;font-size:12px;color:var(--muted);border-top:1px solid va
 @media print{body{max-width:none;padding:0;font-size:11px}nav{display:none}
 h2{break-before:page;page-break-before:always}h2#summary{break-before:auto;
 page-break-before:auto}table,figure{break-inside:avoid;page-break-inside:avoid}
-details{display:block}details>*{display:block}a{color:inherit;text-decoration:none}}
+details::details-content{content-visibility:visible;display:block}
+summary{list-style:none}a{color:inherit;text-decoration:none}}
 @page{size:A4;margin:14mm}
 """
 
