@@ -91,3 +91,21 @@ def quality(ddf: Any, **options: Any) -> Any:
     from .quality import QualityAccumulator
 
     return _reduce(ddf, QualityAccumulator, options)
+
+
+def report(ddf: Any, output: Any = None, *, target: float | None = None, lang: str = "en",
+           title: str | None = None, source: str | None = None, **options: Any) -> str:
+    """:func:`zscore.report` of a Dask DataFrame: the page built from the sums of every
+    partition (:class:`zscore.report.ReportAccumulator`: prevalence, quality and binned
+    z-scores), never the rows. Columns are named; the page is returned (and written to
+    ``output`` when given)."""
+    from .report.build import ReportAccumulator, check_render_options, write_page
+    from .report.html import render
+
+    check_render_options(target, lang)
+    data = _reduce(ddf, ReportAccumulator, options)
+    data.source = source
+    page = render(data, target=target, lang=lang, title=title)
+    if output is not None:
+        write_page(page, output)
+    return page

@@ -1,5 +1,5 @@
 """The ``zscore`` command: ``zscore classify register.xlsx``, ``zscore prevalence survey.dta``,
-``zscore quality``, ``zscore demo``, ``zscore presets``.
+``zscore quality``, ``zscore report``, ``zscore demo``, ``zscore presets``.
 
 The command line computes nothing of its own: it reads the file (:mod:`zscore.io`), calls the
 library (which finds the columns with :mod:`zscore.resolve`), writes the output and prints a
@@ -134,11 +134,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", metavar="COLUMN", help="sampling weights")
 
     from . import programme  # audit, followup, rollup: docs/programme.md
+    from .report import add_parser as add_report_parser
 
+    add_report_parser(sub, _common, _by_columns, SURVEY_OPTIONS)
     programme.add_parsers(sub, _common, _by_columns)
 
-    p = sub.add_parser("demo", help="run classify, prevalence and quality on the bundled "
-                                    "example register",
+    p = sub.add_parser("demo", help="run classify, prevalence, quality and report on the "
+                                    "bundled example register",
                        description="Writes the results for the bundled example (an e-PPGBM-"
                                    "style Excel register of 600 children in six villages) to a "
                                    "folder and says what to look at.")

@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         return presets(args)
     if args.command == "demo":
         return demo(args)
+    if args.command == "report":
+        from .report import run as report_run
+
+        return report_run(args)
     from . import programme
 
     if args.command in programme.COMMANDS:
@@ -396,7 +400,7 @@ def example_path(name: str) -> Any:
     return resources.files("zscore").joinpath("data", "examples", name)
 
 
-def demo(args: argparse.Namespace) -> int:
+def demo(args: argparse.Namespace) -> int:  # classify, prevalence, quality and report
     from . import main
 
     folder = Path(args.folder)
@@ -412,6 +416,8 @@ def demo(args: argparse.Namespace) -> int:
         ("prevalence", [str(register), "--by", "Desa",
                         "-o", str(folder / "posyandu_prevalence.csv")]),
         ("quality", [str(register), "--by", "Desa", "-o", str(folder / "posyandu_quality.csv")]),
+        ("report", [str(register), "--by", "Desa", "--target", "14",
+                    "-o", str(folder / "posyandu_report.html")]),
     ]
     for command, rest in steps:
         if not args.quiet:
@@ -431,6 +437,8 @@ What to look at, in {folder}/:
   posyandu_prevalence.csv   stunting, wasting, underweight, overweight by village with 95 % CIs
   posyandu_quality.csv      WHO/UNICEF data-quality checks by village (digit preference, age
                             heaping, SD, flags): 'warn' and 'fail' rows need a look
+  posyandu_report.html      all of it on one page to open in a browser (offline) or print:
+                            plots, villages ranked with honest intervals, data quality
 Next: zscore classify YOUR_FILE.xlsx --by Desa  (docs/cli.md has examples for e-PPGBM, DHS,
 MICS and big Parquet files)""")
     return 0

@@ -1,0 +1,494 @@
+"""The survey report (zscore.report, zscore report): its sections, its numbers against
+zscore.prevalence and zscore.quality, the league table's intervals against scipy's, the
+escaping of every string from the data, no link outside the page, periods, languages, size.
+
+The page is read back with html.parser (tests/html_helpers.py); intervals are checked against
+scipy.stats.binomtest, which shares no code with zscore."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import binomtest
+
+import zscore
+from zscore import cli
+from zscore.histogram import HistogramAccumulator
+
+from .html_helpers import ALLOWED_URIS, Page, interval_text, uris
+
+DATA = Path(__file__).resolve().parent / "data" / "reference_cases"
+EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "zscore" / "data" / "examples" / \
+    "posyandu.xlsx"
+SECTIONS = {"summary", "distributions", "by-group", "over-time", "quality", "methods"}
+REGION = "Geographical region"  # WHO's label of gregion
+DESIGN = dict(weights="sw", cluster="cluster", strata="strata")
+
+
+def quiet(fn, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return pd.read_csv(DATA / "survey_cases.csv")
+
+
+@pytest.fixture(scope="module")
+def design_page(survey) -> str:
+    return quiet(zscore.report, survey, by="gregion", **DESIGN)
+
+
+@pytest.fixture(scope="module")
+def register_page(survey) -> str:
+    return quiet(zscore.report, survey, by="gregion", target=14)
+
+
+@pytest.fixture(scope="module")
+def demo_page(tmp_path_factory) -> str:
+    """The report 'zscore demo' writes (zscore report posyandu.xlsx --by Desa --target 14)."""
+    folder = tmp_path_factory.mktemp("demo") / "d"
+    assert cli.main(["demo", str(folder), "--quiet"]) == 0
+    return (folder / "posyandu_report.html").read_text(encoding="utf-8")
+
+
+def _row(table: pd.DataFrame, group_variable: str, group: str, indicator: str,
+         statistic: str) -> pd.Series:
+    r = table[(table.group_variable == group_variable) & (table.group == group)
+              & (table.indicator == indicator) & (table.statistic == statistic)]
+    assert len(r) == 1
+    return r.iloc[0]
+
+
+HEADLINE = {"stunting": ("HA", "% z < -2"), "severe_stunting": ("HA", "% z < -3"),
+            "wasting": ("WH", "% z < -2"), "severe_wasting": ("WH", "% z < -3"),
+            "underweight": ("WA", "% z < -2"), "severe_underweight": ("WA", "% z < -3"),
+            "overweight": ("WH", "% z > +2")}
+
+
+# --- the page ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["design_page", "register_page"])
+def test_sections_and_self_contained(which, request):
+    text = request.getfixturevalue(which)
+    page = Page(text)
+    assert text.startswith("<!DOCTYPE html>")
+    assert SECTIONS <= page.ids()
+    tags = {t for t, _ in page.tags}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    assert len(page.find("svg")) >= 4 + 4 * 3  # distributions, 3 groupings x 4 conditions
+    assert uris(text) <= ALLOWED_URIS, uris(text) - ALLOWED_URIS
+    for _, attrs in page.tags:
+        assert "src" not in attrs
+        assert attrs.get("href", "#").startswith("#")
+        assert not any(k.startswith("on") for k in attrs)  # no event handlers
+    assert re.findall(r"url\((?!#)", text) == []  # only the SVGs' own clip paths
+    assert "@media print" in text
+
+
+def test_headline_equals_prevalence(survey, design_page, register_page):
+    for page, design in ((design_page, DESIGN), (register_page, {})):
+        expected = quiet(zscore.prevalence, survey, by="gregion", **design)
+        headline = Page(page).table("headline")
+        for key, (indicator, statistic) in HEADLINE.items():
+            r = _row(expected, "All", "All", indicator, statistic)
+            n = _row(expected, "All", "All", indicator, "n (unweighted)").estimate
+            cells = headline.cells("data-condition", key)
+            assert cells[1:] == [f"{r.estimate:.1f}", interval_text(r.ci_lower, r.ci_upper),
+                                 f"{int(n):,}"], key
+
+
+def test_league_design_intervals_and_marks(survey, design_page):
+    expected = quiet(zscore.prevalence, survey, by="gregion", **DESIGN)
+    page = Page(design_page)
+    overall = _row(expected, "All", "All", "HA", "% z < -2").estimate
+    table = page.table("league", data_grouping=REGION, data_condition="stunting")
+    groups = expected[(expected.group_variable == REGION) & (expected.indicator == "HA")
+                      & (expected.statistic == "% z < -2")]
+    assert len(table.rows) - 1 == len(groups)
+    estimates = [float(cells[2]) for _, cells in table.rows[1:]]
+    assert estimates == sorted(estimates, reverse=True)
+    for r in groups.itertuples():
+        cells = table.cells("data-group", r.group)
+        assert cells[2] == f"{r.estimate:.1f}"
+        assert cells[3] == interval_text(r.ci_lower, r.ci_upper)
+        same = r.ci_lower <= overall <= r.ci_upper
+        assert cells[5] == ("not distinguishable" if same else
+                            "higher" if r.ci_lower > overall else "lower")
+
+
+def test_league_register_wilson_and_target(survey, register_page):
+    expected = quiet(zscore.prevalence, survey, by="gregion")
+    page = Page(register_page)
+    for condition, (indicator, statistic) in (("stunting", ("HA", "% z < -2")),
+                                              ("overweight", ("WH", "% z > +2"))):
+        table = page.table("league", data_grouping=REGION, data_condition=condition)
+        groups = expected[(expected.group_variable == REGION)
+                          & (expected.indicator == indicator) & (expected.statistic == statistic)]
+        for r in groups.itertuples():
+            n = int(_row(expected, REGION, r.group, indicator, "n (unweighted)").estimate)
+            x = round(r.estimate * n / 100)
+            ci = binomtest(x, n).proportion_ci(method="exact" if x in (0, n) else "wilson")
+            low, high = 100 * ci.low, 100 * ci.high
+            if x == 0:  # one-sided 97.5 % bound = the two-sided 95 % exact upper end
+                low = 0.0
+            cells = table.cells("data-group", r.group)
+            assert cells[3] == interval_text(low, high), (condition, r.group)
+            want = "above the target" if low > 14 else "below the target" if high < 14 \
+                else "cannot tell"
+            assert cells[6] == want
+
+
+def test_zero_of_n_upper_bound_and_escaping(survey):
+    scored = quiet(zscore.classify, survey[survey.age_days < 1800])
+    ok = scored[scored.zlen.notna() & (scored.flen == 0)]
+    none_stunted = ok[ok.zlen >= -1.5].head(37).assign(desa="Kampung Sehat")
+    rest = ok.drop(none_stunted.index).head(400).assign(desa="<script>alert(1)</script>")
+    data = pd.concat([none_stunted, rest]).rename(columns={"desa": "desa <b>x</b>"})
+    text = quiet(zscore.report, data, by="desa <b>x</b>", title="Kab. <Test> & co",
+                 source="a&b<c>.csv")
+    page = Page(text)
+    assert not any(t == "script" or t == "b" for t, _ in page.tags)
+    words = page.all_text()
+    assert "<script>alert(1)</script>" in words and "desa <b>x</b>" in words
+    assert "Kab. <Test> & co" in words and "a&b<c>.csv" in words
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    # matplotlib's SVG text is escaped too: the group's name in the plots is text, not a tag
+    assert "<script" not in text.lower()
+    upper = 100 * (1 - 0.025 ** (1 / 37))
+    assert f"{upper:.1f}" == "9.5"
+    assert "0 of 37 measured: the true prevalence could be up to 9.5 %" in words
+    table = page.table("league", data_grouping="desa <b>x</b>", data_condition="stunting")
+    cells = table.cells("data-group", "Kampung Sehat")
+    assert cells[2] == "0.0" and cells[3] == "0.0 – 9.5" and cells[4] == "37"
+
+
+def test_quality_equals_zscore_quality(survey, design_page):
+    q = quiet(zscore.quality, survey, by="gregion", weights="sw")
+    table = Page(design_page).table("checks")
+    overall = q[q.group_by == "all"]
+    assert len(table.rows) - 1 == len(overall)
+    for (attrs, cells), r in zip(table.rows[1:], overall.itertuples(), strict=True):
+        assert (attrs["data-check"], attrs["data-variable"]) == (r.check, r.variable)
+        assert cells[2] == r.statistic
+        value = "-" if not math.isfinite(r.value) else f"{r.value:,.3f}"
+        assert cells[4] == value
+        assert cells[8] == r.verdict
+        if math.isfinite(r.high) and not math.isfinite(r.low):
+            assert f"up to {r.high:g})" in cells[5]
+    by_group = Page(design_page).table("quality-by", data_grouping="gregion")
+    heads = by_group.rows[0][1]
+    sd = q[(q.group_by == "gregion") & (q.check == "sd") & (q.variable == "zlen")]
+    assert len(by_group.rows) - 1 == len(sd) == 12
+    for r in sd.itertuples():
+        assert by_group.cells("data-group", r.group)[heads.index("SD HAZ")] == f"{r.value:,.2f}"
+
+
+def test_distribution_counts_and_merge(survey):
+    """The binned z-scores: every unflagged z-score in its 0.1 SD bin (hundredths, integer
+    arithmetic), by sex; parts merged give the whole."""
+    scored = quiet(zscore.classify, survey)
+    whole = HistogramAccumulator().add(survey).result()
+    parts = HistogramAccumulator().add(survey.iloc[:1234])
+    parts.merge(HistogramAccumulator().add(scored.iloc[1234:]))  # classified parts too
+    merged = parts.result()
+    for j, z in enumerate(("zlen", "zwei", "zwfl", "zbmi")):
+        for s, std in enumerate(("2006", "2007")):
+            rows = scored[(scored.standard == std) & scored[z].notna()
+                          & (scored["f" + z[1:]] == 0)]
+            hundredths = np.rint(rows[z].to_numpy() * 100).astype(int)
+            bins = np.clip((hundredths + 600) // 10, 0, 119)
+            want = np.bincount(bins, minlength=120)
+            np.testing.assert_array_equal(whole.counts[s, j, 0], want)
+            boys = np.bincount(bins[rows.csex.to_numpy() == 1], minlength=120)
+            np.testing.assert_array_equal(whole.counts[s, j, 1], boys)
+            np.testing.assert_array_equal(merged.counts[s, j], whole.counts[s, j])
+    np.testing.assert_array_equal(merged.reasons, whole.reasons)
+    assert whole.children.sum() == len(survey)
+
+
+def test_periods_labels_and_dates(survey):
+    data = survey.head(2500).copy()
+    data["round"] = np.where(data.id % 3 == 0, "2024-S1", np.where(data.id % 3 == 1, "2024-S2",
+                                                                   "2025-S1"))
+    text = quiet(zscore.report, data, by="typeres", period="round")
+    expected = quiet(zscore.prevalence, data, by="round")
+    page = Page(text)
+    table = page.table("period", data_condition="stunting")
+    for label in ("2024-S1", "2024-S2", "2025-S1"):
+        r = _row(expected, "round", label, "HA", "% z < -2")
+        n = int(_row(expected, "round", label, "HA", "n (unweighted)").estimate)
+        x = round(r.estimate * n / 100)
+        ci = binomtest(x, n).proportion_ci(method="wilson")
+        assert table.cells("data-period", label)[1:] == [
+            f"{r.estimate:.1f}", interval_text(100 * ci.low, 100 * ci.high), f"{n:,}"]
+    by = page.table("period-by", data_grouping="typeres", data_condition="stunting")
+    assert {a["data-group"] for a, _ in by.rows[1:]} == {"Urban", "Rural"}
+    # a column of dates, binned by year
+    data = data.head(1000)
+    data["visit"] = pd.Timestamp("2023-11-20") + pd.to_timedelta(data.id % 400, unit="D")
+    text = quiet(zscore.report, data, period="visit", period_unit="year")
+    data["year"] = data.visit.dt.year.astype(str)
+    expected = quiet(zscore.prevalence, data, by="year")
+    table = Page(text).table("period", data_condition="wasting")
+    for label in ("2023", "2024"):
+        r = _row(expected, "year", label, "WH", "% z < -2")
+        assert table.cells("data-period", label)[1] == f"{r.estimate:.1f}"
+
+
+def test_cli_period_from_visit_dates_streamed(tmp_path, survey):
+    """zscore report on a CSV of dates (day/month/year text), read in batches: the visit dates
+    binned by semester, as zscore.prevalence by a semester column computed here."""
+    data = survey.copy()
+    visit = pd.Timestamp("2024-01-03") + pd.to_timedelta((data.id * 7) % 540, unit="D")
+    birth = visit - pd.to_timedelta(data.age_days, unit="D")
+    data["tanggal_lahir"] = birth.dt.strftime("%d/%m/%Y")
+    data["tanggal_ukur"] = visit.dt.strftime("%d/%m/%Y")
+    data = data.drop(columns=["age_days"])
+    path = tmp_path / "register.csv"
+    data.to_csv(path, index=False, sep=";")
+    out = tmp_path / "register_report.html"
+    code = cli.main(["report", str(path), "--birth-date", "tanggal_lahir", "--visit-date",
+                     "tanggal_ukur", "--period", "semester", "--batch-rows", "1500", "--quiet"])
+    assert code == 0 and out.exists()
+    data["sem"] = [f"{v.year}-S{1 if v.month <= 6 else 2}" for v in visit]
+    expected = quiet(zscore.prevalence, data, birth_date="tanggal_lahir",
+                     visit_date="tanggal_ukur", by="sem")
+    page = Page(out.read_text(encoding="utf-8"))
+    table = page.table("period", data_condition="stunting")
+    for label in ("2024-S1", "2024-S2", "2025-S1"):
+        r = _row(expected, "sem", label, "HA", "% z < -2")
+        n = _row(expected, "sem", label, "HA", "n (unweighted)").estimate
+        cells = table.cells("data-period", label)
+        assert cells[1] == f"{r.estimate:.1f}" and cells[3] == f"{int(n):,}"
+    headline = page.table("headline")
+    whole = quiet(zscore.prevalence, data, birth_date="tanggal_lahir", visit_date="tanggal_ukur")
+    r = _row(whole, "All", "All", "HA", "% z < -2")
+    assert headline.cells("data-condition", "stunting")[1:3] == [
+        f"{r.estimate:.1f}", interval_text(r.ci_lower, r.ci_upper)]
+
+
+def test_indonesian_labels(survey):
+    text = quiet(zscore.report, survey.head(600), lang="id")
+    page = Page(text)
+    assert page.find("html")[0]["lang"] == "id"
+    words = page.all_text()
+    for term in ("Ringkasan", "Kualitas data", "pendek", "sangat pendek", "gizi kurang",
+                 "gizi buruk", "berat badan kurang", "Laki-laki", "Perempuan"):
+        assert term in words, term
+    assert "Stunting (HAZ < -2)" not in words
+    expected = quiet(zscore.prevalence, survey.head(600))
+    r = _row(expected, "All", "All", "HA", "% z < -2")
+    cells = page.table("headline").cells("data-condition", "stunting")
+    assert cells[1] == f"{r.estimate:.1f}".replace(".", ",")  # Indonesian decimal comma
+
+
+def test_cli_demo_register_and_errors(tmp_path, capsys, demo_page):
+    page = Page(demo_page)  # zscore demo wrote it
+    assert SECTIONS <= page.ids()
+    assert page.table("league", data_grouping="Desa", data_condition="stunting")
+    assert "posyandu.xlsx" in page.all_text()
+    league = page.table("league", data_grouping="Desa", data_condition="stunting").rows[1:]
+    marks = [cells[5] for _, cells in league]
+    targets = [cells[6] for _, cells in league]
+    said = (f"of {len(league)} groups of Desa, {marks.count('higher')} higher than the whole, "
+            f"{marks.count('lower')} lower, {marks.count('not distinguishable')} not "
+            f"distinguishable from it (95 % intervals). Against the target of 14 %: "
+            f"{targets.count('above the target')} above, {targets.count('below the target')} "
+            f"below, {targets.count('cannot tell')} cannot tell.")
+    assert said in " ".join(page.all_text().split())
+    out = tmp_path / "r.html"
+    kids = tmp_path / "kids.csv"
+    kids.write_text("sex,age,weight,lenhei\n1,400,9.1,74\n2,800,11.2,84\n1,1200,13,92\n")
+    assert cli.main(["report", str(kids), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Stunting (HAZ < -2)" in printed and "wrote the report" in printed
+    # a report is an HTML page; a run with nothing to score writes nothing
+    assert cli.main(["report", str(EXAMPLE), "-o", str(tmp_path / "r.csv")]) == 2
+    empty = tmp_path / "empty.csv"
+    empty.write_text("sex,age,weight,lenhei\n1,,,\n2,,,\n")
+    assert cli.main(["report", str(empty), "-o", str(tmp_path / "e.html")]) == 2
+    assert "zscore: error:" in capsys.readouterr().err
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "e.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.csv", "kids.csv", "r.html"]
+
+
+def test_many_groups_stay_small(survey):
+    """About 400 villages: the page stays far below 3 MiB (plots show the 60 highest, tables
+    list 300); the 10 M-row check is benchmarks/report_size.py."""
+    rng = np.random.default_rng(7)
+    data = survey.head(2500)
+    data = data.assign(desa=[f"Desa {k:04d}" for k in rng.integers(0, 400, len(data))])
+    text = quiet(zscore.report, data, by="desa")
+    size = len(text.encode("utf-8"))
+    assert size < 3 * 1024 * 1024, size
+    table = Page(text).table("league", data_grouping="desa", data_condition="stunting")
+    assert len(table.rows) - 1 == 300
+    assert re.search(r"The first 300 of [\d,]+ groups are listed", Page(text).all_text())
+
+
+def test_bad_options():
+    kids = {"sex": [1, 2], "age": [400, 500], "weight": [9.0, 8.1], "lenhei": [74.0, 72.0]}
+    with pytest.raises(zscore.InputError, match="lang"):
+        zscore.report(kids, lang="fr")
+    with pytest.raises(zscore.InputError, match="target"):
+        zscore.report(kids, target=140)
+    with pytest.raises(zscore.InputError, match="period_unit"):
+        zscore.report(kids, period="age", period_unit="week")
+    with pytest.raises(zscore.InputError, match="visit"):
+        zscore.report(kids, period="month")
+
+
+# --- in a browser ---------------------------------------------------------------------------------
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                 if shutil.which(n)), None)
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no headless Chromium on this machine (.ci/run installs the Debian "
+                             "package 'chromium' where apt-get is available)")
+#: Shows the figures only (the page's text hidden), to measure what the plots draw.
+ONLY_PLOTS = ("<style>body>header,body>nav,body>footer,section>:not(figure):not(.figures),"
+              "figcaption,.fig-title{display:none!important}section,h2{margin:0;break-before:auto}</style>")
+
+
+def render_in_chromium(html: Path, png: Path, size: tuple[int, int] = (1200, 2400)
+                       ) -> list[str]:
+    """Open ``html`` in headless Chromium, save a screenshot; the console messages the page
+    logged (Chromium writes each as an INFO:CONSOLE line with --enable-logging=stderr)."""
+    with tempfile.TemporaryDirectory() as profile:
+        run = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+             "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
+             "--enable-logging=stderr", "--v=0", f"--window-size={size[0]},{size[1]}",
+             f"--screenshot={png}", html.as_uri()],
+            capture_output=True, text=True, timeout=120)
+    assert png.exists(), run.stderr[-2000:]
+    return [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+
+
+def ink(png: Path) -> tuple[int, int]:
+    """Pixels that are not near-white, and coloured pixels (the plots' blue, orange, green and
+    red lines and bars; the page's text is black and grey)."""
+    from PIL import Image
+
+    a = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    dark = int((a.min(axis=2) < 200).sum())
+    coloured = int((a.max(axis=2) - a.min(axis=2) > 80).sum())
+    return dark, coloured
+
+
+@needs_chromium
+def test_console_check_catches_errors(tmp_path):
+    """The console check can fail: a page with a script error is caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><p>x</p><script>console.error('boom'); nope();</script>")
+    messages = render_in_chromium(bad, tmp_path / "bad.png", (400, 300))
+    assert any("boom" in m for m in messages) and any("nope" in m for m in messages)
+
+
+@needs_chromium
+@pytest.mark.parametrize("which", ["demo_page", "design_page", "register_page"])
+def test_renders_in_chromium_with_plots(which, request, tmp_path):
+    """The page opens with no console message; its figures alone (the text hidden) draw
+    lines and bars in the plots' colours: plots are there and not blank."""
+    text = request.getfixturevalue(which)
+    plots_only = tmp_path / "plots.html"
+    plots_only.write_text(text.replace("</head>", ONLY_PLOTS + "</head>"), encoding="utf-8")
+    assert render_in_chromium(plots_only, tmp_path / "plots.png") == []
+    dark, coloured = ink(tmp_path / "plots.png")
+    assert dark > 30_000 and coloured > 4_000, (dark, coloured)
+    if which == "demo_page":  # the same page without its SVGs is blank: the ink is the plots'
+        no_svg = tmp_path / "none.html"
+        no_svg.write_text(re.sub(r"<svg\b.*?</svg>", "", plots_only.read_text(encoding="utf-8"),
+                                 flags=re.S), encoding="utf-8")
+        assert render_in_chromium(no_svg, tmp_path / "none.png", (1200, 600)) == []
+        assert ink(tmp_path / "none.png") == (0, 0)
+
+
+def test_dask_partitions_give_the_same_figures(survey, design_page):
+    """zscore.dask.report: the page from the partitions' merged sums has the headline and the
+    league table of the one-call page."""
+    dd = pytest.importorskip("dask.dataframe")
+    import dask
+
+    import zscore.dask
+
+    with dask.config.set(scheduler="synchronous"):
+        text = quiet(zscore.dask.report, dd.from_pandas(survey, npartitions=4), by="gregion",
+                     **DESIGN)
+    ours, whole = Page(text), Page(design_page)
+    assert ours.table("headline").rows == whole.table("headline").rows
+    for condition in ("stunting", "wasting"):
+        assert (ours.table("league", data_grouping=REGION, data_condition=condition).rows
+                == whole.table("league", data_grouping=REGION, data_condition=condition).rows)
+    assert ours.table("checks").rows == whole.table("checks").rows
+
+
+def test_every_label_in_both_languages():
+    from zscore.report.labels import EN, ID
+
+    assert set(EN) == set(ID)
+    assert all(ID[k] for k in ID)
+
+
+def test_period_of_a_classified_table_and_a_missing_column(survey):
+    data = survey.head(800).copy()
+    visit = pd.Timestamp("2024-03-01") + pd.to_timedelta(data.id % 300, unit="D")
+    data["tanggal_lahir"] = visit - pd.to_timedelta(data.age_days, unit="D")
+    data["tanggal_ukur"] = visit
+    scored = quiet(zscore.classify, data.drop(columns=["age_days"]))
+    text = quiet(zscore.report, scored, period="semester")
+    periods = {a["data-period"] for a, _ in Page(text).table("period", data_condition="stunting")
+               .rows[1:]}
+    assert periods == {"2024-S1", "2024-S2"}
+    with pytest.raises(zscore.InputError, match="periode"):
+        zscore.report(data, period="periode")
+
+
+def test_same_data_same_svg(design_page):
+    """The SVGs are deterministic (fixed hash salt, no metadata): the same figure twice is
+    the same text."""
+    from zscore.report import plots
+
+    args = (["a", "b <c>"], np.array([10.0, 20.0]), np.array([5.0, 12.0]),
+            np.array([18.0, 30.0]), ["same", "higher"], 15.0, "Stunting", 14.0, "overall",
+            "target")
+    assert plots.league(*args) == plots.league(*args)
+    edges = np.linspace(-6, 6, 25)
+    counts = np.arange(24)
+    series = [("All", counts, "#000000")]
+    assert plots.density(edges, series, "t", "WHO", "z") == \
+        plots.density(edges, series, "t", "WHO", "z")
+    assert "<dc:date" not in design_page and "<metadata" not in design_page
+
+
+def test_periods_from_every_kind_of_table(survey):
+    """pandas, polars, pyarrow and dicts of arrays get the same periods and crossed groups
+    (the report's figures, without drawing them)."""
+    pl = pytest.importorskip("polars")
+    import pyarrow as pa
+
+    from zscore.report import ReportAccumulator
+
+    data = survey.head(1000).copy()
+    data["round"] = np.where(data.id % 2 == 0, "2024-S1", "2024-S2")
+    tables = [data, pl.from_pandas(data), pa.Table.from_pandas(data),
+              {k: data[k].to_numpy() for k in data.columns}]
+    results = []
+    for table in tables:
+        acc = ReportAccumulator(by="typeres", period="round")
+        t = quiet(lambda a=acc, t=table: a.add(t).result()).prevalence
+        results.append(t[t.group_variable.str.startswith("Period")]
+                       .reset_index(drop=True)[["group_variable", "group", "estimate"]])
+    assert set(results[0].group) >= {"2024-S1", "2024-S2", "2024-S1\tUrban"}
+    for other in results[1:]:
+        pd.testing.assert_frame_equal(other, results[0])
