@@ -9,6 +9,7 @@ tools (:mod:`zscore.programme._variants`) and says which one gives the stored va
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 
 from .. import rules
 from ..classify import run as classify_run
-from ..errors import InputError
+from ..errors import InputError, ZScoreWarning
 from ..frames import Factorized, column_values
 from ..parse import as_float
 from . import data as programme_data
@@ -243,6 +244,9 @@ def audit(
                 records.append(_record(i, f.column, stored_text,
                                        None if not np.isfinite(z_who[i]) else
                                        f"{z_who[i]:.2f}", z_who[i], codes))
+    if not any(c.any() for c in compared.values()):
+        warnings.warn(f"the stored columns {[f.column for f in stored.values()]} are empty in "
+                      "every row: nothing was compared", ZScoreWarning, stacklevel=2)
     import pandas as pd
 
     table = pd.DataFrame(records, columns=["row", "column", "stored", "computed", "z", "cause",

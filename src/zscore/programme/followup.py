@@ -214,8 +214,12 @@ def followup(
     sort_days = np.where(np.isfinite(visit_days), visit_days, np.inf)
     order = np.lexsort((np.arange(n), sort_days, child_code))
     same_date: dict[tuple[int, float], list[int]] = {}
+    usable = (child_code >= 0) & np.isfinite(visit_days) & np.isfinite(weight_kg) \
+        & (weight_kg > 0)  # a row without a weight has its own reason, and voids nothing
+    if birth_days is not None:
+        usable &= ~(visit_days < birth_days)
     for i in order.tolist():
-        if child_code[i] >= 0 and np.isfinite(visit_days[i]):
+        if usable[i]:
             same_date.setdefault((int(child_code[i]), float(visit_days[i])), []).append(i)
     conflict: set[int] = set()
     repeat: set[int] = set()

@@ -311,10 +311,22 @@ def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) 
     from ..parse import as_float
 
     tgt["sasaran"] = as_float(column_values(getter(target_col)))
-    tgt = tgt.groupby(keys, as_index=False).sasaran.sum()
+    # the join ignores case and spacing ("SUKAMAJU", " cibodas "); the register's spelling is
+    # kept, the targets' where the register has no such desa
+    folded = [f"_fold_{i}" for i in range(len(keys))]
+    for f, k in zip(folded, keys, strict=True):
+        tgt[f] = tgt[k].str.casefold()
+    tgt = tgt.groupby(folded, as_index=False).agg(
+        {**{k: "first" for k in keys}, "sasaran": "sum"})
     level = table.level.iloc[0]
-    lowest = table[table.level == level].merge(tgt, on=keys, how="outer")
+    low = table[table.level == level].copy()
+    for f, k in zip(folded, keys, strict=True):
+        low[f] = low[k].astype(str).str.casefold()
+    lowest = low.merge(tgt, on=folded, how="outer", suffixes=("", "_target"))
     missing = lowest.level.isna()
+    for k in keys:
+        lowest.loc[missing, k] = lowest.loc[missing, k + "_target"]
+    lowest = lowest.drop(columns=[*folded, *(k + "_target" for k in keys)])
     if missing.any():  # a desa with targets and no weighing: weighed 0, coverage 0 %
         for column in ("children", "weighed", "measured", *CONDITIONS,
                        *(c + "_of" for c in CONDITIONS)):
@@ -328,10 +340,12 @@ def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) 
         for column in ("children", "weighed", "measured", *CONDITIONS,
                        *(c + "_of" for c in CONDITIONS)):
             table[column] = table[column].astype("int64")
+    # each row's sasaran: its desa's, summed over the desa below it (by every level's column,
+    # not only those the targets table has)
     sums = []
     for _, row in table.iterrows():
         mask = np.ones(len(lowest), dtype=bool)
-        for k in keys:
+        for k in [*([top] if top else []), *levels]:
             if row[k] != "(all)":
                 mask &= (lowest[k] == row[k]).to_numpy()
         values = lowest.sasaran[mask]

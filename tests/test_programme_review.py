@@ -1,0 +1,90 @@
+"""Adversarial cases of the programme tools (review of issue 12): files and tables as district
+nutrition officers make them. Each test fails on the bug it was written for."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import zscore
+from zscore.cli import main
+
+
+def _visits() -> pd.DataFrame:
+    return pd.DataFrame({
+        "NIK": ["1", "2", "3", "4"], "Kecamatan": ["K1", "K1", "K2", "K2"],
+        "Desa": ["Sukamaju", "Cibodas", "Mekar Sari", "Tanjung"], "JK": ["L", "P", "L", "P"],
+        "Tanggal Lahir": ["2023-01-05", "2023-02-01", "2022-07-09", "2022-07-09"],
+        "Tanggal Ukur": ["2025-02-10", "2025-02-11", "2025-02-12", "2025-02-12"],
+        "BB": [9.0, 10.1, 11.5, 11.0], "TB": [75.0, 83.0, 88.0, 87.0]})
+
+
+def test_rollup_targets_match_desa_in_other_case_and_spacing():
+    targets = pd.DataFrame({"Desa": ["SUKAMAJU", " cibodas ", "Mekar  Sari", "Tanjung"],
+                            "Sasaran": [10, 20, 30, 40]})
+    table = zscore.rollup(_visits(), by="Kecamatan,Desa", targets=targets)
+    desa = table[table.level == "desa"].set_index("Desa")
+    # four desa, each with its target; no extra rows for the other spellings
+    assert sorted(desa.index) == ["Cibodas", "Mekar Sari", "Sukamaju", "Tanjung"]
+    assert desa.sasaran.to_dict() == {"Cibodas": 20.0, "Mekar Sari": 30.0, "Sukamaju": 10.0,
+                                      "Tanjung": 40.0}
+
+
+def test_rollup_kecamatan_sasaran_sums_its_own_desa_only():
+    targets = pd.DataFrame({"Desa": ["Sukamaju", "Cibodas", "Mekar Sari", "Tanjung"],
+                            "Sasaran": [10, 20, 30, 40]})
+    table = zscore.rollup(_visits(), by="Kecamatan,Desa", targets=targets)
+    kec = table[table.level == "kecamatan"].set_index("Kecamatan")
+    assert kec.sasaran.to_dict() == {"K1": 30.0, "K2": 70.0}
+    assert kec.coverage_pct.to_dict() == {"K1": round(200 / 30, 2), "K2": round(200 / 70, 2)}
+    assert table[table.level == "kabupaten"].sasaran.tolist() == [100.0]
+
+
+def test_followup_a_row_without_weight_on_the_same_date_does_not_void_the_weighing():
+    # a height-only row on the day of a weighing (a second line in the register)
+    visits = pd.DataFrame({
+        "NIK": ["1"] * 4, "JK": ["L"] * 4, "Tanggal Lahir": ["2024-01-10"] * 4,
+        "Tanggal Penimbangan": ["2024-02-12", "2024-03-12", "2024-04-15", "2024-04-15"],
+        "BB": [4.0, 4.9, 5.4, None], "TB": [None, None, None, 60.0]})
+    rows = zscore.followup(visits).rows
+    assert rows["growth"].tolist()[:3] == ["B", "N", "T"]
+    assert rows["followup_reason"].tolist()[2] is None or pd.isna(
+        rows["followup_reason"].tolist()[2])
+    assert rows["followup_reason"].tolist()[3] == "weight_missing"
+
+
+def test_cli_audit_with_every_stored_cell_empty_is_an_error(tmp_path, capsys):
+    path = tmp_path / "reg.csv"
+    path.write_text("NIK;JK;Tgl Lahir;Tanggal Penimbangan;BB;TB;Status TB/U\n"
+                    "1;L;15/03/2023;10/01/2024;9,5;75,2;\n"
+                    "2;P;15/03/2023;10/01/2024;9,1;74,0;\n", encoding="utf-8")
+    out = tmp_path / "a.csv"
+    assert main(["audit", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("zscore: error:") == 1 and "empty" in err
+    assert not out.exists() and not (tmp_path / "a_summary.csv").exists()
+
+
+def test_cli_followup_keeps_a_16_digit_nik_typed_as_a_number_in_excel(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "reg.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "KABUPATEN: BATU BARA")
+    header = ["NIK Anak", "Jenis Kelamin", "Tanggal Lahir", "Tanggal Penimbangan",
+              "Berat Badan (kg)"]
+    for j, h in enumerate(header):
+        sheet.write(2, j, h)
+    rows = [(3201010101010001, "L", "15/03/2023", "10/01/2024", 9.5),
+            (3201010101010001, "L", "15/03/2023", "12/02/2024", 9.9),
+            (1271020304050607, "P", "20/06/2023", "12/02/2024", 7.0)]
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            sheet.write(3 + i, j, v)
+    book.close()
+    out = tmp_path / "f.csv"
+    assert main(["followup", str(path), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "e+15" not in text
+    nik = pd.read_csv(out, dtype=str)["NIK Anak"].tolist()
+    assert nik == ["3201010101010001", "3201010101010001", "1271020304050607"]
