@@ -88,3 +88,22 @@ def test_cli_followup_keeps_a_16_digit_nik_typed_as_a_number_in_excel(tmp_path):
     assert "e+15" not in text
     nik = pd.read_csv(out, dtype=str)["NIK Anak"].tolist()
     assert nik == ["3201010101010001", "3201010101010001", "1271020304050607"]
+
+
+def test_audit_a_fault_that_changes_nothing_is_not_a_cause():
+    # z-scores within +-3 SD stored with 4 decimals, 0.004 off WHO's unrounded z: "rounding"
+    # only. Plain LMS equals WHO's z inside +-3 SD, and TB/U's SD lines are its LMS (L = 1), so
+    # neither may be named.
+    n = 40
+    frame = pd.DataFrame({"JK": ["L"] * n, "Umur (hari)": list(range(300, 300 + n)),
+                          "BB": [8 + 2 * k / n for k in range(n)],
+                          "TB": [70 + 5 * k / n for k in range(n)]})
+    full = zscore.classify(frame, age="Umur (hari)", age_unit="days", precision="full")
+    for z, column in (("zwei", "ZS BB/U"), ("zlen", "ZS TB/U")):
+        assert full[z].abs().max() < 3
+        frame[column] = (full[z] + 0.004).round(4)
+    found = zscore.audit(frame, age="Umur (hari)", age_unit="days").disagreements
+    assert len(found) > 10
+    codes = " ".join(found.cause_code)
+    assert "plain_lms" not in codes and "sd_lines" not in codes
+    assert all(c.split()[0] == "rounding" for c in found.cause_code)

@@ -294,7 +294,10 @@ def _z_causes(i: int, value: float, z_who: np.ndarray, z_full: np.ndarray, flag:
         codes.append("rounding")
     if under5[i]:
         for name, z in faults.items():
-            if np.isfinite(z[i]) and abs(value - z[i]) <= 0.005 + 1e-9:
+            # a fault that gives this child WHO's own 2-decimal z (plain LMS within +-3 SD,
+            # SD lines of TB/U, whose L is 1) cannot be why the stored value differs
+            if np.isfinite(z[i]) and abs(value - z[i]) <= 0.005 + 1e-9 and \
+                    abs(_round2(z[i: i + 1])[0] - z_who[i]) > 1e-9:
                 codes.append(name.split(":")[0])
     return list(dict.fromkeys(codes))
 
