@@ -107,3 +107,60 @@ def test_audit_a_fault_that_changes_nothing_is_not_a_cause():
     codes = " ".join(found.cause_code)
     assert "plain_lms" not in codes and "sd_lines" not in codes
     assert all(c.split()[0] == "rounding" for c in found.cause_code)
+
+
+def _wide_two_rows(path) -> None:
+    """A posyandu recap as typed in Excel: a title row, two header rows with merged month
+    cells, a weight typed as text with a decimal comma, dates as text and as Excel dates, an
+    empty month and a child with no weighing at all."""
+    import datetime
+
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("REKAP")
+    sheet.write(0, 0, "REKAP PENIMBANGAN POSYANDU MAWAR 2025")
+    child = ["No", "NIK", "NAMA ANAK", "TANGGAL LAHIR", "JK", "DESA"]
+    for j, h in enumerate(child):
+        sheet.merge_range(2, j, 3, j, h)
+    col = len(child)
+    for month in ("JANUARI", "FEBRUARI", "MARET"):
+        sheet.merge_range(2, col, 2, col + 2, month)
+        for k, f in enumerate(("TGL UKUR", "BERAT", "TINGGI")):
+            sheet.write(3, col + k, f)
+        col += 3
+    dmy = book.add_format({"num_format": "dd/mm/yyyy"})
+    rows = [(1, "3201010101010001", "Ani", "15/03/2023", "P", "Sukamaju",
+             [("10/01/2025", 9.5, 75.0), None,
+              (datetime.datetime(2025, 3, 12), "9,9", "77,1")]),
+            (2, "3201010101010002", "Budi", "01/12/2021", "L", "Sukamaju", [None] * 3),
+            (3, "3201010101010003", "Citra", "20/06/2023", "P", "Cibodas",
+             [("13/01/2025", 8.0, 70.0), ("12/02/2025", 8.3, 71.0), ("12/03/2025", 8.6, 72)])]
+    for i, (*own, months) in enumerate(rows):
+        for j, v in enumerate(own):
+            sheet.write(4 + i, j, v)
+        col = len(child)
+        for m in months:
+            for k, v in enumerate(m or ()):
+                if isinstance(v, datetime.datetime):
+                    sheet.write_datetime(4 + i, col + k, v, dmy)
+                else:
+                    sheet.write(4 + i, col + k, v)
+            col += 3
+    book.close()
+
+
+def test_wide_register_with_numbers_typed_as_text_in_some_cells(tmp_path):
+    path = tmp_path / "rekap.xlsx"
+    _wide_two_rows(path)
+    long = zscore.read_register(path, year=2025).weighings
+    assert long[["NIK", "bulan"]].values.tolist() == [
+        ["3201010101010001", 1], ["3201010101010001", 3], ["3201010101010003", 1],
+        ["3201010101010003", 2], ["3201010101010003", 3]]
+    assert long["Berat Badan (kg)"].tolist() == [9.5, 9.9, 8.0, 8.3, 8.6]
+    assert long["Tinggi Badan (cm)"].tolist() == [75.0, 77.1, 70.0, 71.0, 72.0]
+    out = tmp_path / "f.csv"
+    assert main(["followup", str(path), "--register", "wide", "--year", "2025",
+                 "-o", str(out)]) == 0
+    got = pd.read_csv(out, dtype={"NIK": str})
+    assert got.growth.tolist() == ["B", "O", "B", "N", "N"]
+    assert got.followup_reason.isna().all()

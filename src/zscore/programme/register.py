@@ -95,6 +95,17 @@ def _month_other(name: Any) -> tuple[int, str] | None:
     return (MONTHS[months[0].casefold()], rest) if rest else None
 
 
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def _number(value: Any) -> Any:
+    """A measurement cell: text that is a number ("9,9", " 75.0 ") as that number, other
+    values as they are."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return float(value.strip().replace(",", "."))
+    return value
+
+
 def _field_only(name: Any) -> str | None:
     tokens = [t for t in normalise_name(name).split() if t not in _UNIT_WORDS]
     rest = " ".join(tokens)
@@ -290,6 +301,16 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
             for k in kinds:
                 records[output[k]].append(got.get(k))
             records["register_row"].append(r)
+    for k in ("weight", "lenhei", "age", "armc", "headc"):
+        if k in kinds:  # numbers typed as text in Excel, often with a decimal comma ("9,9")
+            records[output[k]] = [_number(v) for v in records[output[k]]]
+    for c, values in records.items():
+        # a month's cells typed as numbers in some rows and as text in others (9.5 and "9,9"):
+        # the column as text, so that it is one column (the tools read "9,9" as 9.9)
+        types = {type(v) for v in values if v is not None}
+        if str in types and len(types) > 1:
+            records[c] = [v if v is None or isinstance(v, str) else text_key(v)
+                          for v in values]
     weighings = pd.DataFrame(records)
     for c in weighings.columns:
         if weighings[c].dtype == object:
