@@ -164,3 +164,13 @@ def test_wide_register_with_numbers_typed_as_text_in_some_cells(tmp_path):
     got = pd.read_csv(out, dtype={"NIK": str})
     assert got.growth.tolist() == ["B", "O", "B", "N", "N"]
     assert got.followup_reason.isna().all()
+
+
+def test_audit_a_status_without_a_computed_one_is_not_called_a_boundary_case():
+    # a girl of 7 years: WHO's weight-for-age z exists (2007 reference), Permenkes gives no
+    # BB/U status after 60 months, so "Normal" stored is not a z on a cut-off
+    frame = pd.DataFrame({"NIK": ["2"], "JK": ["P"], "Tanggal Lahir": ["2018-02-01"],
+                          "Tanggal Ukur": ["2025-02-11"], "BB": [20.1], "TB": [113.0],
+                          "Status BB/U": ["Normal"]})
+    found = zscore.audit(frame).disagreements
+    assert found.cause_code.tolist() == ["not_computed"]

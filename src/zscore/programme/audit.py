@@ -37,7 +37,8 @@ CAUSES = {
                 "side (<= where Permenkes and WHO use <)",
     "flagged": "a flagged z has a stored status (WHO: a z beyond the plausible limits gets no "
                "status; re-measure)",
-    "not_computed": "no z-score can be computed",
+    "not_computed": "no z-score or no Permenkes status can be computed (BB/U and BB/TB "
+                    "statuses are for children under 5 years)",
     "unrecognised": "the stored label is not a Permenkes 2/2020 label",
     "rounding": "differs only in the last decimal's rounding",
 }
@@ -271,7 +272,7 @@ def _status_causes(i: int, label: str | None, mine: str | None, category: rules.
         return ["unrecognised"]
     if flag[i] == 1:
         return ["flagged"]
-    if not np.isfinite(z_who[i]):
+    if not np.isfinite(z_who[i]) or mine is None:
         return ["not_computed"]
     codes = []
     if _category_of(category, z_who[i: i + 1], flip=True)[0] == label:
