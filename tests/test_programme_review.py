@@ -174,3 +174,14 @@ def test_audit_a_status_without_a_computed_one_is_not_called_a_boundary_case():
                           "Status BB/U": ["Normal"]})
     found = zscore.audit(frame).disagreements
     assert found.cause_code.tolist() == ["not_computed"]
+
+
+def test_rollup_counts_balita_only(recwarn):
+    visits = _visits()
+    visits.loc[3, "Tanggal Lahir"] = "2018-02-01"  # 7 years old: not a balita
+    visits.loc[3, "TB"] = 100.0  # stunted at 7 (WHO 2007), still not counted
+    table = zscore.rollup(visits, by="Kecamatan,Desa")
+    total = table[table.level == "kabupaten"].iloc[0]
+    assert (total.children, total.weighed, total.stunted_of) == (3, 3, 3)
+    assert "Tanjung" not in set(table.Desa)
+    assert any("5 years" in str(w.message) for w in recwarn)

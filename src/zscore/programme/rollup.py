@@ -232,6 +232,12 @@ def rollup(
     if dropped:
         warnings.warn(f"{dropped} rows without a child id or a readable date are not counted",
                       ZScoreWarning, stacklevel=2)
+    older = keep.to_numpy() & (np.asarray(scored.raw.standard) == 1)
+    if older.any():  # balita: Permenkes 2/2020's statuses and Aksi Bangda's counts, 0-60 months
+        warnings.warn(f"{int(older.sum())} weighings of children aged 5 years or more are not "
+                      "counted (the roll-up counts balita, under 5 years)", ZScoreWarning,
+                      stacklevel=2)
+        keep &= ~older
     frame = frame[keep].sort_values(["child", "day", "row"], kind="stable")
     if not len(frame):
         raise InputError("no weighing in the period" + (f" {when.name}" if when else "")
