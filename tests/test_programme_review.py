@@ -185,3 +185,15 @@ def test_rollup_counts_balita_only(recwarn):
     assert (total.children, total.weighed, total.stunted_of) == (3, 3, 3)
     assert "Tanjung" not in set(table.Desa)
     assert any("5 years" in str(w.message) for w in recwarn)
+
+
+def test_followup_a_flagged_weight_for_age_is_not_bgm():
+    # 9.5 kg keyed as 0.95 at 14 months: zwei far below -6, flagged by WHO; BGM unknown, not 1
+    visits = pd.DataFrame({"NIK": ["1", "2"], "JK": ["L", "L"],
+                           "Tanggal Lahir": ["2023-01-10", "2023-01-10"],
+                           "Tanggal Penimbangan": ["2024-03-12", "2024-03-12"],
+                           "BB": [0.95, 6.0]})
+    result = zscore.followup(visits)
+    assert result.rows["bgm"].tolist()[0] is pd.NA
+    assert result.rows["bgm"].tolist()[1] == 1  # 6.0 kg at 14 months: below -3 SD, plausible
+    assert result.monthly["BGM"].tolist() == [1]
