@@ -197,3 +197,24 @@ def test_followup_a_flagged_weight_for_age_is_not_bgm():
     assert result.rows["bgm"].tolist()[0] is pd.NA
     assert result.rows["bgm"].tolist()[1] == 1  # 6.0 kg at 14 months: below -3 SD, plausible
     assert result.monthly["BGM"].tolist() == [1]
+
+
+def test_wide_register_date_order_from_birth_dates_or_date_format(tmp_path, capsys):
+    # every weighing date could be day/month or month/day (10/01, 11/02); the birth dates
+    # cannot (15/03): the order is decided with them, as zscore classify does
+    path = tmp_path / "rekap.csv"
+    path.write_text("NIK;JK;TANGGAL LAHIR;JANUARI_TGL UKUR;JANUARI_BERAT;FEBRUARI_TGL UKUR;"
+                    "FEBRUARI_BERAT\n1;L;15/03/2023;10/01/2025;9,0;11/02/2025;9,3\n",
+                    encoding="utf-8")
+    long = zscore.read_register(path).weighings
+    assert long["periode"].tolist() == ["2025-01", "2025-02"]
+    # without a birth date, the option the error message names works on the command line
+    bare = tmp_path / "bare.csv"
+    bare.write_text("NIK;JK;UMUR;JANUARI_TGL UKUR;JANUARI_BERAT;FEBRUARI_TGL UKUR;"
+                    "FEBRUARI_BERAT\n1;L;20;10/01/2025;9,0;11/02/2025;9,3\n", encoding="utf-8")
+    out = tmp_path / "f.csv"
+    assert main(["followup", str(bare), "--register", "wide", "-o", str(out)]) == 2
+    assert "--date-format dmy" in capsys.readouterr().err and not out.exists()
+    assert main(["followup", str(bare), "--register", "wide", "--date-format", "dmy",
+                 "-o", str(out)]) == 0
+    assert pd.read_csv(out)["periode"].tolist() == ["2025-01", "2025-02"]

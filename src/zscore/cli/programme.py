@@ -167,7 +167,8 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any, io.Dataset | None]:
     if args.register == "wide":
         from ..programme.register import read_register
 
-        register = read_register(args.input, sheet=args.sheet, year=args.year)
+        register = read_register(args.input, sheet=args.sheet, year=args.year,
+                                 date_format=args.date_format)
         return register.weighings, _arrow(register.weighings), None
     ds = io.read(args.input, sheet=args.sheet)
     if ds.table.num_rows == 0:

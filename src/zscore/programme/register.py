@@ -277,7 +277,14 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
     if date_cols:
         prepared = {names[i]: dates.prepare(np.array(cells[i][start:], dtype=object))
                     for i in date_cols.values()}
-        order = dates.day_month_order(prepared, date_format)
+        # the birth dates (15/03/2023) tell the order too, as in zscore.classify
+        birth = _birth_column(pd.DataFrame({names[i]: cells[i][start:] for i in child_cols}),
+                              birth_date)
+        known = dict(prepared)
+        if birth is not None and birth not in known:
+            known[birth] = dates.prepare(np.array(cells[child_cols[child_names.index(birth)]]
+                                                  [start:], dtype=object))
+        order = dates.day_month_order(known, date_format)
         for m, i in date_cols.items():
             day_of[m] = dates.to_days(prepared[names[i]], order)
     records: dict[str, list] = {c: [] for c in (*child_names, "bulan", "periode",
@@ -319,6 +326,21 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
         child_cols, child_names, strict=True)})
     duplicates = _duplicates(child_table, child, name, birth_date, desa)
     return Register(weighings, duplicates, read_as, child_names)
+
+
+def _birth_column(children: Any, birth_date: str | None) -> str | None:
+    """The child's birth-date column, if the resolver finds one (else None)."""
+    from ..resolve import resolve
+
+    if not len(children.columns):
+        return None
+    try:
+        found = resolve(children, {"birth_date": birth_date} if birth_date else {},
+                        args=("birth_date",))
+    except InputError:
+        return None
+    f = found.found.get("birth_date")
+    return f.column if f is not None else None
 
 
 def _duplicates(children: Any, child: str | None, name: str | None, birth_date: str | None,
