@@ -218,3 +218,11 @@ def test_wide_register_date_order_from_birth_dates_or_date_format(tmp_path, caps
     assert main(["followup", str(bare), "--register", "wide", "--date-format", "dmy",
                  "-o", str(out)]) == 0
     assert pd.read_csv(out)["periode"].tolist() == ["2025-01", "2025-02"]
+
+
+def test_rollup_level_names_say_what_the_rows_are():
+    visits = _visits().rename(columns={"Desa": "Kelurahan"})
+    visits["Posyandu"] = ["Mawar", "Melati", "Mawar", "Mawar"]
+    table = zscore.rollup(visits, by="Kelurahan,Posyandu")
+    assert table.level.drop_duplicates().tolist() == ["posyandu", "desa", "kabupaten"]
+    assert (table.level == "posyandu").sum() == 4 and (table.level == "desa").sum() == 4

@@ -292,7 +292,8 @@ def _rollup(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset | 
                     **_options(args))
     if args.layout == "tidy":
         total = result[result.level == "kabupaten"]
-        lines = [f"{len(result[result.level == 'desa'])} desa"
+        lowest = result.level.iloc[0] if len(result) > 1 else "desa"
+        lines = [f"{len(result[result.level == lowest])} {lowest}"
                  + (f", period {args.period}" if args.period else "")]
         for row in total.itertuples():
             lines.append(f"  children {row.children:,}, weighed {row.weighed:,}, measured "

@@ -252,7 +252,10 @@ def rollup(
         per_child[name + "_of"] = per_child.index.isin(latest.index)
         per_child[name] = per_child.index.map(lambda c, lt=latest, b=bad: lt.get(c) in b)
     per_child = per_child.reset_index()
-    table = _levels(per_child, top, levels)
+    arg_of = {f.column: a for a, f in found.found.items()
+              if a in ("kecamatan", "desa", "posyandu", "puskesmas")}
+    table = _levels(per_child, top, levels, {c: arg_of.get(c, normalise_name(c))
+                                              for c in levels})
     if targets is not None:
         table = _with_targets(table, targets, top, levels)
     if layout == "aksi":
@@ -270,13 +273,14 @@ def _counts(part: Any) -> dict[str, Any]:
     return row
 
 
-def _levels(per_child: Any, top: str | None, levels: list[str]) -> Any:
+def _levels(per_child: Any, top: str | None, levels: list[str], names: dict[str, str]
+            ) -> Any:
+    """One row per group at each level; ``names``: each level column's ``level`` label
+    (desa, kecamatan, posyandu: the column's role, else its name)."""
     import pandas as pd
 
     keys = [*([top] if top else []), *levels]
     rows = []
-    names = {c: "desa" if i == len(levels) - 1 else normalise_name(c) for i, c in
-             enumerate(levels)}
     for depth in range(len(levels), 0, -1):
         group = [*([top] if top else []), *levels[:depth]]
         for key, part in per_child.groupby(group, sort=True):
