@@ -226,3 +226,19 @@ def test_rollup_level_names_say_what_the_rows_are():
     table = zscore.rollup(visits, by="Kelurahan,Posyandu")
     assert table.level.drop_duplicates().tolist() == ["posyandu", "desa", "kabupaten"]
     assert (table.level == "posyandu").sum() == 4 and (table.level == "desa").sum() == 4
+
+
+def test_rollup_targets_by_desa_name_alone_refused_when_a_name_is_in_two_kecamatan():
+    visits = _visits()
+    visits.loc[3, "Desa"] = "Sukamaju"  # a Sukamaju in K1 and another in K2
+    targets = pd.DataFrame({"Desa": ["Sukamaju", "Cibodas", "Mekar Sari"],
+                            "Sasaran": [10, 20, 30]})
+    with pytest.raises(zscore.InputError, match=r"Sukamaju.*Kecamatan"):
+        zscore.rollup(visits, by="Kecamatan,Desa", targets=targets)
+    targets["Kecamatan"] = ["k1", "K1", "K2"]  # with the kecamatan: joined, any case
+    table = zscore.rollup(visits, by="Kecamatan,Desa", targets=targets)
+    got = table[table.level == "desa"].set_index(["Kecamatan", "Desa"]).sasaran
+    assert got.dropna().to_dict() == {("K1", "Cibodas"): 20.0, ("K1", "Sukamaju"): 10.0,
+                                      ("K2", "Mekar Sari"): 30.0}
+    assert got.isna().sum() == 1 and pd.isna(got[("K2", "Sukamaju")])
+    assert table[table.level == "kabupaten"].sasaran.tolist() == [60.0]

@@ -332,6 +332,14 @@ def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) 
     low = table[table.level == level].copy()
     for f, k in zip(folded, keys, strict=True):
         low[f] = low[k].astype(str).str.casefold()
+    twice = low.groupby(folded).size()
+    twice = twice[twice > 1]
+    if len(twice) and len(keys) < len([*([top] if top else []), *levels]):
+        spelled = low.drop_duplicates(folded).set_index(folded)[keys]
+        names = [" / ".join(map(str, spelled.loc[k])) for k in twice.index[:5]]
+        raise InputError(f"the targets table joins on {keys} only, and {names} is in several "
+                         f"{[c for c in (top, *levels[:-1]) if c and c not in keys]}: each "
+                         "would get the same sasaran; add that column to the targets table")
     lowest = low.merge(tgt, on=folded, how="outer", suffixes=("", "_target"))
     missing = lowest.level.isna()
     for k in keys:
