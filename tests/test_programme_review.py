@@ -242,3 +242,15 @@ def test_rollup_targets_by_desa_name_alone_refused_when_a_name_is_in_two_kecamat
                                       ("K2", "Mekar Sari"): 30.0}
     assert got.isna().sum() == 1 and pd.isna(got[("K2", "Sukamaju")])
     assert table[table.level == "kabupaten"].sasaran.tolist() == [60.0]
+
+
+def test_cli_wide_register_from_standard_input(monkeypatch, capsys):
+    import io
+    import sys
+
+    text = ("NIK;JK;TANGGAL LAHIR;JANUARI_TGL UKUR;JANUARI_BERAT;FEBRUARI_TGL UKUR;"
+            "FEBRUARI_BERAT\n1;L;15/03/2023;10/01/2025;9,0;11/02/2025;9,3\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+    assert main(["followup", "-", "--register", "wide", "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 3 and '"B"' in out

@@ -230,13 +230,13 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
         path = Path(source)
         from .. import io
 
-        fmt = io.format_of(path)
-        if fmt.name == "excel":
+        fmt = io.format_of(path) if str(source) != io.STDIO else None
+        if fmt is not None and fmt.name == "excel":
             if not path.exists():
                 raise InputError(f"{path}: no such file")
             table, names, _ = _excel(path, sheet)
-        else:
-            ds = io.read(path, sheet=sheet)
+        else:  # a text file, Stata, SPSS, Parquet ... or standard input
+            ds = io.read(str(source) if fmt is None else path, sheet=sheet)
             table, names, skip_first = _table_names(ds.values)
     else:
         table, names, skip_first = _table_names(source)
