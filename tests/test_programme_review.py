@@ -254,3 +254,25 @@ def test_cli_wide_register_from_standard_input(monkeypatch, capsys):
     assert main(["followup", "-", "--register", "wide", "-o", "-"]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 3 and '"B"' in out
+
+
+def test_wide_register_month_names_with_the_year(tmp_path):
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "rekap.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for j, h in enumerate(["NIK", "JK", "TANGGAL LAHIR"]):
+        sheet.merge_range(0, j, 1, j, h)
+    for k, month in enumerate(("JANUARI 2025", "FEBRUARI 2025")):  # merged over 2 columns
+        sheet.merge_range(0, 3 + 2 * k, 0, 4 + 2 * k, month)
+        sheet.write(1, 3 + 2 * k, "TGL UKUR")
+        sheet.write(1, 4 + 2 * k, "BERAT")
+    for j, v in enumerate(["1", "L", "15/03/2023", "10/01/2025", 9.0, "11/02/2025", 9.3]):
+        sheet.write(2, j, v)
+    book.close()
+    long = zscore.read_register(path).weighings
+    assert long[["periode", "Berat Badan (kg)"]].values.tolist() == [["2025-01", 9.0],
+                                                                     ["2025-02", 9.3]]
+    one_row = zscore.read_register({"NIK": ["1"], "BERAT_JANUARI_2025": [9.0],
+                                    "BERAT_FEBRUARI_2025": [9.3]}, year=2025).weighings
+    assert one_row["Berat Badan (kg)"].tolist() == [9.0, 9.3]

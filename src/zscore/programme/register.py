@@ -71,9 +71,17 @@ class Register:
     child_columns: list[str] = field(default_factory=list)
 
 
+def _tokens(name: Any) -> list[str]:
+    """A column name's words, normalised, without a year ("BERAT JANUARI 2025")."""
+    return [t for t in normalise_name(name).split() if not _YEAR.fullmatch(t)]
+
+
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
 def month_field(name: Any) -> tuple[int, str] | None:
     """(month, field) of a wide column's name ("JANUARI_BERAT" -> (1, "weight")), else None."""
-    tokens = normalise_name(name).split()
+    tokens = _tokens(name)
     months = [t for t in tokens if t in MONTHS]
     if len(months) != 1:
         return None
@@ -113,7 +121,7 @@ def _field_only(name: Any) -> str | None:
 
 
 def _month_only(name: Any) -> int | None:
-    tokens = normalise_name(name).split()
+    tokens = _tokens(name)
     return MONTHS[tokens[0]] if len(tokens) == 1 and tokens[0] in MONTHS else None
 
 
