@@ -276,3 +276,16 @@ def test_wide_register_month_names_with_the_year(tmp_path):
     one_row = zscore.read_register({"NIK": ["1"], "BERAT_JANUARI_2025": [9.0],
                                     "BERAT_FEBRUARI_2025": [9.3]}, year=2025).weighings
     assert one_row["Berat Badan (kg)"].tolist() == [9.0, 9.3]
+
+
+def test_cli_a_second_table_never_replaces_the_input_or_the_output(tmp_path, capsys):
+    path = tmp_path / "reg.csv"
+    text = ("NIK;JK;Tgl Lahir;Tanggal Penimbangan;BB\n1;L;15/03/2023;13/01/2024;9,5\n"
+            "1;L;15/03/2023;13/02/2024;9,7\n")
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "f.csv"
+    assert main(["followup", str(path), "-o", str(out), "--children", str(path)]) == 2
+    assert path.read_text(encoding="utf-8") == text and not out.exists()
+    assert main(["followup", str(path), "-o", str(out), "--monthly", str(out)]) == 2
+    assert not out.exists()
+    assert capsys.readouterr().err.count("zscore: error:") == 2

@@ -191,9 +191,19 @@ def run(args: argparse.Namespace) -> int:
         outputs, text = {"audit": _audit, "followup": _followup, "rollup": _rollup}[
             args.command](
             args, values, table, ds, output)
+        seen: dict[Path, str] = {}
+        if args.input != io.STDIO:
+            seen[Path(args.input).resolve()] = "the input"
         for path, _ in outputs:
             if path is not None:
                 io.check_output(path)
+                if path == io.STDIO:
+                    continue
+                where = Path(path).resolve()
+                if where in seen:  # --children / --monthly / --summary on another file
+                    raise InputError(f"{path}: would replace {seen[where]}; give each table "
+                                     "its own file")
+                seen[where] = path
         for path, result in outputs:
             if path is not None:
                 io.write(result, path, like=ds if path == output and ds is not None else None)
