@@ -289,3 +289,15 @@ def test_cli_a_second_table_never_replaces_the_input_or_the_output(tmp_path, cap
     assert main(["followup", str(path), "-o", str(out), "--monthly", str(out)]) == 2
     assert not out.exists()
     assert capsys.readouterr().err.count("zscore: error:") == 2
+
+
+def test_rollup_targets_as_kept_desa_kelurahan_header_and_a_total_row(recwarn):
+    targets = pd.DataFrame({"No": [1, 2, 3, 4, None],
+                            "Desa/Kelurahan": ["Sukamaju", "Cibodas", "Mekar Sari", "Tanjung",
+                                               "JUMLAH"],
+                            "Jumlah Sasaran Balita": [10, 20, 30, 40, 100]})
+    table = zscore.rollup(_visits(), by="Kecamatan,Desa", targets=targets)
+    assert table[table.level == "desa"].sasaran.tolist() == [20.0, 10.0, 30.0, 40.0]
+    assert table[table.level == "kabupaten"].sasaran.tolist() == [100.0]  # not 200
+    assert "JUMLAH" not in set(table.Desa)
+    assert any("totals" in str(w.message) for w in recwarn)

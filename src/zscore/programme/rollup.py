@@ -257,7 +257,9 @@ def rollup(
     table = _levels(per_child, top, levels, {c: arg_of.get(c, normalise_name(c))
                                               for c in levels})
     if targets is not None:
-        table = _with_targets(table, targets, top, levels)
+        roles = {f.column: a for a, f in found.found.items()
+                 if a in ("kabupaten", "kecamatan", "desa", "posyandu", "puskesmas")}
+        table = _with_targets(table, targets, top, levels, roles)
     if layout == "aksi":
         table = _aksi(table, top, levels, found)
     return table
@@ -298,13 +300,27 @@ def _levels(per_child: Any, top: str | None, levels: list[str], names: dict[str,
     return table
 
 
-def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) -> Any:
+def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str],
+                  roles: Mapping[str, str] | None = None) -> Any:
     """``sasaran`` per lowest-level group from the targets table, summed upwards, and
-    ``coverage_pct`` = weighed / sasaran."""
+    ``coverage_pct`` = weighed / sasaran. ``roles``: each level column's programme argument
+    (desa, kecamatan, ...), to find it in the targets table under another name
+    (``Desa/Kelurahan`` for ``Desa``)."""
     import pandas as pd
+
+    from ..resolve import resolve
 
     names, getter, _ = table_columns(targets)
     index = {normalise_name(n): n for n in names}
+    for c, arg in (roles or {}).items():
+        if normalise_name(c) in index:
+            continue
+        try:
+            there = resolve(targets, {}, args=(arg,)).found.get(arg)
+        except InputError:
+            there = None
+        if there is not None and there.column is not None:
+            index[normalise_name(c)] = there.column
     target_col = next((index[k] for k in ("sasaran", "target", "jumlah sasaran",
                                           "sasaran balita", "jumlah sasaran balita",
                                           "targets") if k in index), None)
@@ -321,6 +337,14 @@ def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) 
     from ..parse import as_float
 
     tgt["sasaran"] = as_float(column_values(getter(target_col)))
+    total = tgt[levels[-1]].str.casefold()
+    total = total.isin(("jumlah", "total", "grand total", "jumlah total")) | \
+        total.str.startswith(("jumlah ", "total "))
+    if total.any():  # a sheet's own total row ("JUMLAH") is not a desa
+        warnings.warn(f"{int(total.sum())} rows of the targets table are totals "
+                      f"({', '.join(tgt[levels[-1]][total].unique()[:3])}): not used",
+                      ZScoreWarning, stacklevel=3)
+        tgt = tgt[~total.to_numpy()]
     # the join ignores case and spacing ("SUKAMAJU", " cibodas "); the register's spelling is
     # kept, the targets' where the register has no such desa
     folded = [f"_fold_{i}" for i in range(len(keys))]
