@@ -131,6 +131,27 @@ def _arrow(frame: Any) -> Any:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def _whole_numbers(table: Any) -> Any:
+    """Columns of long whole numbers (a NIK or No. KK typed as a number in Excel) as integers,
+    so that the CSV writer gives their digits (3201010101010001) and not 3.201010101010001e+15;
+    the values are the same."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for k, f in enumerate(table.schema):
+        if not pa.types.is_floating(f.type):
+            continue
+        col = table.column(k)
+        values = pc.drop_null(col).to_numpy(zero_copy_only=False)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0 or finite.size < values.size or \
+                not (np.abs(finite).max() >= 1e9) or np.abs(finite).max() >= 2.0 ** 63 or \
+                not np.all(finite == np.floor(finite)):
+            continue
+        table = table.set_column(k, f.with_type(pa.int64()), pc.cast(col, pa.int64()))
+    return table
+
+
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     from .commands import _preset
 
@@ -146,7 +167,8 @@ def _read(args: argparse.Namespace) -> tuple[Any, Any, io.Dataset | None]:
     if args.register == "wide":
         from ..programme.register import read_register
 
-        register = read_register(args.input, sheet=args.sheet, year=args.year)
+        register = read_register(args.input, sheet=args.sheet, year=args.year,
+                                 date_format=args.date_format)
         return register.weighings, _arrow(register.weighings), None
     ds = io.read(args.input, sheet=args.sheet)
     if ds.table.num_rows == 0:
@@ -169,9 +191,19 @@ def run(args: argparse.Namespace) -> int:
         outputs, text = {"audit": _audit, "followup": _followup, "rollup": _rollup}[
             args.command](
             args, values, table, ds, output)
+        seen: dict[Path, str] = {}
+        if args.input != io.STDIO:
+            seen[Path(args.input).resolve()] = "the input"
         for path, _ in outputs:
             if path is not None:
                 io.check_output(path)
+                if path == io.STDIO:
+                    continue
+                where = Path(path).resolve()
+                if where in seen:  # --children / --monthly / --summary on another file
+                    raise InputError(f"{path}: would replace {seen[where]}; give each table "
+                                     "its own file")
+                seen[where] = path
         for path, result in outputs:
             if path is not None:
                 io.write(result, path, like=ds if path == output and ds is not None else None)
@@ -207,6 +239,9 @@ def _audit(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset | N
         d.insert(2, "bulan", values["bulan"].to_numpy()[d["row"].to_numpy()])
     lines = [f"compared: {', '.join(f'{c!r} as {a}' for c, a in found.columns.items())}"]
     overall = s[s[found.groups[0]] == "All"] if found.groups else s
+    if int(overall.compared.sum()) == 0:
+        raise InputError(f"the stored columns {list(found.columns)} are empty in every row: "
+                         "nothing to compare. Nothing was written.")
     for row in overall.itertuples():
         pct = "" if row.compared == 0 else f" ({row.pct_disagree:.1f} %)"
         lines.append(f"  {row.column:>14s}: {row.compared:,} stored, {row.agree:,} agree, "
@@ -233,7 +268,7 @@ def _followup(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset 
     rows = result.rows
     if not isinstance(rows, pa.Table):
         rows = _arrow(rows)
-    out = table
+    out = _whole_numbers(table)
     for name in OUTPUT_COLUMNS:  # the input's columns as read, the follow-up's appended
         out = out.append_column(name, rows.column(name))
     growth = rows.column("growth").to_pylist()
@@ -267,7 +302,8 @@ def _rollup(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset | 
                     **_options(args))
     if args.layout == "tidy":
         total = result[result.level == "kabupaten"]
-        lines = [f"{len(result[result.level == 'desa'])} desa"
+        lowest = result.level.iloc[0] if len(result) > 1 else "desa"
+        lines = [f"{len(result[result.level == lowest])} {lowest}"
                  + (f", period {args.period}" if args.period else "")]
         for row in total.itertuples():
             lines.append(f"  children {row.children:,}, weighed {row.weighed:,}, measured "

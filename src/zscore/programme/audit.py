@@ -9,6 +9,7 @@ tools (:mod:`zscore.programme._variants`) and says which one gives the stored va
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 
 from .. import rules
 from ..classify import run as classify_run
-from ..errors import InputError
+from ..errors import InputError, ZScoreWarning
 from ..frames import Factorized, column_values
 from ..parse import as_float
 from . import data as programme_data
@@ -36,7 +37,8 @@ CAUSES = {
                 "side (<= where Permenkes and WHO use <)",
     "flagged": "a flagged z has a stored status (WHO: a z beyond the plausible limits gets no "
                "status; re-measure)",
-    "not_computed": "no z-score can be computed",
+    "not_computed": "no z-score or no Permenkes status can be computed (BB/U and BB/TB "
+                    "statuses are for children under 5 years)",
     "unrecognised": "the stored label is not a Permenkes 2/2020 label",
     "rounding": "differs only in the last decimal's rounding",
 }
@@ -243,6 +245,9 @@ def audit(
                 records.append(_record(i, f.column, stored_text,
                                        None if not np.isfinite(z_who[i]) else
                                        f"{z_who[i]:.2f}", z_who[i], codes))
+    if not any(c.any() for c in compared.values()):
+        warnings.warn(f"the stored columns {[f.column for f in stored.values()]} are empty in "
+                      "every row: nothing was compared", ZScoreWarning, stacklevel=2)
     import pandas as pd
 
     table = pd.DataFrame(records, columns=["row", "column", "stored", "computed", "z", "cause",
@@ -267,7 +272,7 @@ def _status_causes(i: int, label: str | None, mine: str | None, category: rules.
         return ["unrecognised"]
     if flag[i] == 1:
         return ["flagged"]
-    if not np.isfinite(z_who[i]):
+    if not np.isfinite(z_who[i]) or mine is None:
         return ["not_computed"]
     codes = []
     if _category_of(category, z_who[i: i + 1], flip=True)[0] == label:
@@ -290,7 +295,10 @@ def _z_causes(i: int, value: float, z_who: np.ndarray, z_full: np.ndarray, flag:
         codes.append("rounding")
     if under5[i]:
         for name, z in faults.items():
-            if np.isfinite(z[i]) and abs(value - z[i]) <= 0.005 + 1e-9:
+            # a fault that gives this child WHO's own 2-decimal z (plain LMS within +-3 SD,
+            # SD lines of TB/U, whose L is 1) cannot be why the stored value differs
+            if np.isfinite(z[i]) and abs(value - z[i]) <= 0.005 + 1e-9 and \
+                    abs(_round2(z[i: i + 1])[0] - z_who[i]) > 1e-9:
                 codes.append(name.split(":")[0])
     return list(dict.fromkeys(codes))
 

@@ -214,8 +214,12 @@ def followup(
     sort_days = np.where(np.isfinite(visit_days), visit_days, np.inf)
     order = np.lexsort((np.arange(n), sort_days, child_code))
     same_date: dict[tuple[int, float], list[int]] = {}
+    usable = (child_code >= 0) & np.isfinite(visit_days) & np.isfinite(weight_kg) \
+        & (weight_kg > 0)  # a row without a weight has its own reason, and voids nothing
+    if birth_days is not None:
+        usable &= ~(visit_days < birth_days)
     for i in order.tolist():
-        if child_code[i] >= 0 and np.isfinite(visit_days[i]):
+        if usable[i]:
             same_date.setdefault((int(child_code[i]), float(visit_days[i])), []).append(i)
     conflict: set[int] = set()
     repeat: set[int] = set()
@@ -297,7 +301,11 @@ def followup(
                 growth[i] = 2 if g >= need - 1e-9 else 3
                 two_t[i] = 1 if growth[i] == 3 and state.get("growth") == 3 else 0
         state["month"], state["weight"], state["growth"] = month_l[i], w, int(growth[i])
-    bgm = np.where(np.isfinite(zwei), (zwei < prules.bgm_below_z).astype(np.int8), -1)
+    # a flagged weight-for-age z (below -6 or above +5: a typing error more often than a
+    # child) is not plotted below the red line: unknown, as WHO gives it no status
+    fwei = np.asarray(out.get("fwei", np.zeros(n)), dtype=np.float64)
+    bgm = np.where(np.isfinite(zwei) & (fwei != 1), (zwei < prules.bgm_below_z).astype(np.int8),
+                   -1)
     reason_labels = sorted({"; ".join(r) for r in reason if r})
     reason_code = np.array([reason_labels.index("; ".join(r)) if r else -1 for r in reason],
                            dtype=np.int32)

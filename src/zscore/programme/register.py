@@ -71,9 +71,17 @@ class Register:
     child_columns: list[str] = field(default_factory=list)
 
 
+def _tokens(name: Any) -> list[str]:
+    """A column name's words, normalised, without a year ("BERAT JANUARI 2025")."""
+    return [t for t in normalise_name(name).split() if not _YEAR.fullmatch(t)]
+
+
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
 def month_field(name: Any) -> tuple[int, str] | None:
     """(month, field) of a wide column's name ("JANUARI_BERAT" -> (1, "weight")), else None."""
-    tokens = normalise_name(name).split()
+    tokens = _tokens(name)
     months = [t for t in tokens if t in MONTHS]
     if len(months) != 1:
         return None
@@ -95,6 +103,17 @@ def _month_other(name: Any) -> tuple[int, str] | None:
     return (MONTHS[months[0].casefold()], rest) if rest else None
 
 
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def _number(value: Any) -> Any:
+    """A measurement cell: text that is a number ("9,9", " 75.0 ") as that number, other
+    values as they are."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return float(value.strip().replace(",", "."))
+    return value
+
+
 def _field_only(name: Any) -> str | None:
     tokens = [t for t in normalise_name(name).split() if t not in _UNIT_WORDS]
     rest = " ".join(tokens)
@@ -102,7 +121,7 @@ def _field_only(name: Any) -> str | None:
 
 
 def _month_only(name: Any) -> int | None:
-    tokens = normalise_name(name).split()
+    tokens = _tokens(name)
     return MONTHS[tokens[0]] if len(tokens) == 1 and tokens[0] in MONTHS else None
 
 
@@ -219,13 +238,13 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
         path = Path(source)
         from .. import io
 
-        fmt = io.format_of(path)
-        if fmt.name == "excel":
+        fmt = io.format_of(path) if str(source) != io.STDIO else None
+        if fmt is not None and fmt.name == "excel":
             if not path.exists():
                 raise InputError(f"{path}: no such file")
             table, names, _ = _excel(path, sheet)
-        else:
-            ds = io.read(path, sheet=sheet)
+        else:  # a text file, Stata, SPSS, Parquet ... or standard input
+            ds = io.read(str(source) if fmt is None else path, sheet=sheet)
             table, names, skip_first = _table_names(ds.values)
     else:
         table, names, skip_first = _table_names(source)
@@ -266,7 +285,14 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
     if date_cols:
         prepared = {names[i]: dates.prepare(np.array(cells[i][start:], dtype=object))
                     for i in date_cols.values()}
-        order = dates.day_month_order(prepared, date_format)
+        # the birth dates (15/03/2023) tell the order too, as in zscore.classify
+        birth = _birth_column(pd.DataFrame({names[i]: cells[i][start:] for i in child_cols}),
+                              birth_date)
+        known = dict(prepared)
+        if birth is not None and birth not in known:
+            known[birth] = dates.prepare(np.array(cells[child_cols[child_names.index(birth)]]
+                                                  [start:], dtype=object))
+        order = dates.day_month_order(known, date_format)
         for m, i in date_cols.items():
             day_of[m] = dates.to_days(prepared[names[i]], order)
     records: dict[str, list] = {c: [] for c in (*child_names, "bulan", "periode",
@@ -290,6 +316,16 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
             for k in kinds:
                 records[output[k]].append(got.get(k))
             records["register_row"].append(r)
+    for k in ("weight", "lenhei", "age", "armc", "headc"):
+        if k in kinds:  # numbers typed as text in Excel, often with a decimal comma ("9,9")
+            records[output[k]] = [_number(v) for v in records[output[k]]]
+    for c, values in records.items():
+        # a month's cells typed as numbers in some rows and as text in others (9.5 and "9,9"):
+        # the column as text, so that it is one column (the tools read "9,9" as 9.9)
+        types = {type(v) for v in values if v is not None}
+        if str in types and len(types) > 1:
+            records[c] = [v if v is None or isinstance(v, str) else text_key(v)
+                          for v in values]
     weighings = pd.DataFrame(records)
     for c in weighings.columns:
         if weighings[c].dtype == object:
@@ -298,6 +334,21 @@ def read_register(source: Any, *, sheet: str | int | None = None, year: int | No
         child_cols, child_names, strict=True)})
     duplicates = _duplicates(child_table, child, name, birth_date, desa)
     return Register(weighings, duplicates, read_as, child_names)
+
+
+def _birth_column(children: Any, birth_date: str | None) -> str | None:
+    """The child's birth-date column, if the resolver finds one (else None)."""
+    from ..resolve import resolve
+
+    if not len(children.columns):
+        return None
+    try:
+        found = resolve(children, {"birth_date": birth_date} if birth_date else {},
+                        args=("birth_date",))
+    except InputError:
+        return None
+    f = found.found.get("birth_date")
+    return f.column if f is not None else None
 
 
 def _duplicates(children: Any, child: str | None, name: str | None, birth_date: str | None,

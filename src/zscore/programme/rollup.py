@@ -232,6 +232,12 @@ def rollup(
     if dropped:
         warnings.warn(f"{dropped} rows without a child id or a readable date are not counted",
                       ZScoreWarning, stacklevel=2)
+    older = keep.to_numpy() & (np.asarray(scored.raw.standard) == 1)
+    if older.any():  # balita: Permenkes 2/2020's statuses and Aksi Bangda's counts, 0-60 months
+        warnings.warn(f"{int(older.sum())} weighings of children aged 5 years or more are not "
+                      "counted (the roll-up counts balita, under 5 years)", ZScoreWarning,
+                      stacklevel=2)
+        keep &= ~older
     frame = frame[keep].sort_values(["child", "day", "row"], kind="stable")
     if not len(frame):
         raise InputError("no weighing in the period" + (f" {when.name}" if when else "")
@@ -246,9 +252,14 @@ def rollup(
         per_child[name + "_of"] = per_child.index.isin(latest.index)
         per_child[name] = per_child.index.map(lambda c, lt=latest, b=bad: lt.get(c) in b)
     per_child = per_child.reset_index()
-    table = _levels(per_child, top, levels)
+    arg_of = {f.column: a for a, f in found.found.items()
+              if a in ("kecamatan", "desa", "posyandu", "puskesmas")}
+    table = _levels(per_child, top, levels, {c: arg_of.get(c, normalise_name(c))
+                                              for c in levels})
     if targets is not None:
-        table = _with_targets(table, targets, top, levels)
+        roles = {f.column: a for a, f in found.found.items()
+                 if a in ("kabupaten", "kecamatan", "desa", "posyandu", "puskesmas")}
+        table = _with_targets(table, targets, top, levels, roles)
     if layout == "aksi":
         table = _aksi(table, top, levels, found)
     return table
@@ -264,13 +275,14 @@ def _counts(part: Any) -> dict[str, Any]:
     return row
 
 
-def _levels(per_child: Any, top: str | None, levels: list[str]) -> Any:
+def _levels(per_child: Any, top: str | None, levels: list[str], names: dict[str, str]
+            ) -> Any:
+    """One row per group at each level; ``names``: each level column's ``level`` label
+    (desa, kecamatan, posyandu: the column's role, else its name)."""
     import pandas as pd
 
     keys = [*([top] if top else []), *levels]
     rows = []
-    names = {c: "desa" if i == len(levels) - 1 else normalise_name(c) for i, c in
-             enumerate(levels)}
     for depth in range(len(levels), 0, -1):
         group = [*([top] if top else []), *levels[:depth]]
         for key, part in per_child.groupby(group, sort=True):
@@ -288,13 +300,27 @@ def _levels(per_child: Any, top: str | None, levels: list[str]) -> Any:
     return table
 
 
-def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) -> Any:
+def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str],
+                  roles: Mapping[str, str] | None = None) -> Any:
     """``sasaran`` per lowest-level group from the targets table, summed upwards, and
-    ``coverage_pct`` = weighed / sasaran."""
+    ``coverage_pct`` = weighed / sasaran. ``roles``: each level column's programme argument
+    (desa, kecamatan, ...), to find it in the targets table under another name
+    (``Desa/Kelurahan`` for ``Desa``)."""
     import pandas as pd
+
+    from ..resolve import resolve
 
     names, getter, _ = table_columns(targets)
     index = {normalise_name(n): n for n in names}
+    for c, arg in (roles or {}).items():
+        if normalise_name(c) in index:
+            continue
+        try:
+            there = resolve(targets, {}, args=(arg,)).found.get(arg)
+        except InputError:
+            there = None
+        if there is not None and there.column is not None:
+            index[normalise_name(c)] = there.column
     target_col = next((index[k] for k in ("sasaran", "target", "jumlah sasaran",
                                           "sasaran balita", "jumlah sasaran balita",
                                           "targets") if k in index), None)
@@ -311,10 +337,38 @@ def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) 
     from ..parse import as_float
 
     tgt["sasaran"] = as_float(column_values(getter(target_col)))
-    tgt = tgt.groupby(keys, as_index=False).sasaran.sum()
+    total = tgt[levels[-1]].str.casefold()
+    total = total.isin(("jumlah", "total", "grand total", "jumlah total")) | \
+        total.str.startswith(("jumlah ", "total "))
+    if total.any():  # a sheet's own total row ("JUMLAH") is not a desa
+        warnings.warn(f"{int(total.sum())} rows of the targets table are totals "
+                      f"({', '.join(tgt[levels[-1]][total].unique()[:3])}): not used",
+                      ZScoreWarning, stacklevel=3)
+        tgt = tgt[~total.to_numpy()]
+    # the join ignores case and spacing ("SUKAMAJU", " cibodas "); the register's spelling is
+    # kept, the targets' where the register has no such desa
+    folded = [f"_fold_{i}" for i in range(len(keys))]
+    for f, k in zip(folded, keys, strict=True):
+        tgt[f] = tgt[k].str.casefold()
+    tgt = tgt.groupby(folded, as_index=False).agg(
+        {**{k: "first" for k in keys}, "sasaran": "sum"})
     level = table.level.iloc[0]
-    lowest = table[table.level == level].merge(tgt, on=keys, how="outer")
+    low = table[table.level == level].copy()
+    for f, k in zip(folded, keys, strict=True):
+        low[f] = low[k].astype(str).str.casefold()
+    twice = low.groupby(folded).size()
+    twice = twice[twice > 1]
+    if len(twice) and len(keys) < len([*([top] if top else []), *levels]):
+        spelled = low.drop_duplicates(folded).set_index(folded)[keys]
+        names = [" / ".join(map(str, spelled.loc[k])) for k in twice.index[:5]]
+        raise InputError(f"the targets table joins on {keys} only, and {names} is in several "
+                         f"{[c for c in (top, *levels[:-1]) if c and c not in keys]}: each "
+                         "would get the same sasaran; add that column to the targets table")
+    lowest = low.merge(tgt, on=folded, how="outer", suffixes=("", "_target"))
     missing = lowest.level.isna()
+    for k in keys:
+        lowest.loc[missing, k] = lowest.loc[missing, k + "_target"]
+    lowest = lowest.drop(columns=[*folded, *(k + "_target" for k in keys)])
     if missing.any():  # a desa with targets and no weighing: weighed 0, coverage 0 %
         for column in ("children", "weighed", "measured", *CONDITIONS,
                        *(c + "_of" for c in CONDITIONS)):
@@ -328,10 +382,12 @@ def _with_targets(table: Any, targets: Any, top: str | None, levels: list[str]) 
         for column in ("children", "weighed", "measured", *CONDITIONS,
                        *(c + "_of" for c in CONDITIONS)):
             table[column] = table[column].astype("int64")
+    # each row's sasaran: its desa's, summed over the desa below it (by every level's column,
+    # not only those the targets table has)
     sums = []
     for _, row in table.iterrows():
         mask = np.ones(len(lowest), dtype=bool)
-        for k in keys:
+        for k in [*([top] if top else []), *levels]:
             if row[k] != "(all)":
                 mask &= (lowest[k] == row[k]).to_numpy()
         values = lowest.sasaran[mask]
