@@ -961,3 +961,25 @@ def test_by_two_columns(tmp_path, capsys):
     code, _, err = run(["classify", src, "-o", out, "--preset", "dhs", "--by", "v021,region"],
                        capsys)
     assert_one_error(code, err, "region")
+
+
+def test_a_long_whole_number_from_excel_keeps_its_digits_in_a_csv(tmp_path):
+    """A 16-digit NIK typed as a number in Excel is a float; written to CSV it keeps every
+    digit (pyarrow alone writes 3.201010101010001e+15), other numbers as before."""
+    import xlsxwriter
+
+    src = tmp_path / "nik.xlsx"
+    book = xlsxwriter.Workbook(str(src))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["NIK", "sex", "age", "weight", "lenhei", "other"])
+    sheet.write_row(1, 0, [3201010101010001, 1, 400, 9.1, 74.0, 1e20])
+    sheet.write_row(2, 0, [9007199254740992, 2, 300, 8.0, 70.0, 12.5])
+    book.close()
+    out = tmp_path / "out.csv"
+    from zscore import cli
+
+    assert cli.main(["classify", str(src), "-o", str(out), "--quiet"]) == 0
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert [r[0] for r in rows[1:]] == ["3201010101010001", "9007199254740992"]
+    assert [r[5] for r in rows[1:]] == ["1e+20", "12.5"]
+    assert rows[1][4] == "74"  # a whole number that pyarrow writes in full: as before

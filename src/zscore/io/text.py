@@ -506,6 +506,7 @@ class CsvWriter:
             self.commas = bool(self.like is not None and self.like.decimal_comma)
         if self.commas:
             table = _with_decimal_commas(_no_negative_zero(table, self.own), self.like)
+        table = _whole_numbers_in_full(table, self.own)
         if self.schema is None:
             self.schema = plain_schema(table.schema)
         if self.encoding in ("utf-8", "utf8"):
@@ -578,6 +579,29 @@ def _no_negative_zero(batch: Any, own: set[str]) -> Any:
         if f.name not in own and pa.types.is_floating(f.type):
             batch = batch.set_column(i, f, pc.add(batch.column(i), 0.0))
     return batch
+
+
+def _whole_numbers_in_full(table: Any, own: set[str]) -> Any:
+    """The input's own number columns held as floats (every Excel number; Stata and SPSS
+    doubles) as text, a whole number written with all its digits: pyarrow writes
+    3201010101010001.0, a 16-digit NIK typed as a number, as 3.201010101010001e+15. Whole
+    numbers up to 2^53 are exact in a float; other values are written as pyarrow writes them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, f in enumerate(table.schema):
+        if f.name not in own or not pa.types.is_floating(f.type):
+            continue
+        column = table.column(i)
+        text = pc.cast(column, pa.string())
+        exponent = pc.match_substring(text, "e")
+        if not pc.any(exponent).as_py():
+            continue
+        whole = pc.and_(exponent, pc.and_(pc.equal(pc.floor(column), column),
+                                          pc.less_equal(pc.abs(column), float(2**53))))
+        digits = pc.cast(pc.cast(pc.if_else(whole, column, 0.0), pa.int64()), pa.string())
+        table = table.set_column(i, f.name, pc.if_else(whole, digits, text))
+    return table
 
 
 def plain_schema(schema: Any) -> Any:
