@@ -21,6 +21,9 @@ PRECISIONS = ("who", "full")
 _EMPTY = np.empty(0, dtype=np.float64)
 _EMPTY_CODES = np.empty(0, dtype=np.int8)
 _NO_OTHER = np.zeros((4, 0))
+#: Up to this many rows every z is computed with the scalar formula in one step (one child):
+#: cheaper than the chunk's separate power step there.
+EXACT_ROWS = 16
 
 # --- the computation ------------------------------------------------------------------------------
 _CONSTANTS = np.array([
@@ -252,20 +255,20 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             if len(buffers) > 64:
                 buffers.clear()
             raw = buffers[key] = _allocate(n, p, has_len, has_bmi)
-    args = (
-        inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
-        inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
-        packed.day_tables, packed.lenhei_tables, tables.packed_2007(), _MODE[standard],
-        slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
-        p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap, p.cat_lut,
+    _kernels.score(
+        (inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
+         m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES, inp.oedema, other),
+        (packed.day_tables, packed.lenhei_tables, tables.packed_2007()),
+        (_MODE[standard], slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY,
+         _CONSTANTS),
+        (p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap,
+         p.cat_lut),
         precision == "who",
-        raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason,
-        raw.cat,
+        (raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason,
+         raw.cat),
+        threads=_kernels.default_threads() if parallel and n >= SMALL else 1,
+        exact=n <= EXACT_ROWS, cache=buffers,
     )
-    if parallel and n >= SMALL:
-        _kernels.score_parallel(*args)
-    else:
-        _kernels.score_rows(0, n, *args)
     if inp.special:
         special_reasons(raw, inp.special)
     return raw
