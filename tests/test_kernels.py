@@ -251,9 +251,9 @@ def _finish(ys, ps, l, m, s, kind, who_round):
         np.array([i.flag_low for i in rules.INDICATORS_2006]),
         np.array([i.flag_high for i in rules.INDICATORS_2006]),
         none, none, none, np.zeros((0, 0)), np.zeros((0, 0), dtype=np.bool_), none,
-        np.zeros((0, 1), dtype=np.int8), who_round, np.zeros(n, dtype=np.int8), out_z, out_f,
-        np.zeros((0, n), dtype=np.int8), buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p,
-        buf.z, buf.need)
+        np.zeros((0, 1), dtype=np.int8), np.zeros((0, 1), dtype=np.int8), who_round,
+        np.zeros(n, dtype=np.int8), out_z, out_f, np.zeros((0, n), dtype=np.int8), buf.x, buf.l,
+        buf.m, buf.s, buf.y, buf.kind, buf.p, buf.z, buf.need, buf.code)
     return out_z[0], out_f[0]
 
 

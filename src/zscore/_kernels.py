@@ -613,26 +613,28 @@ def gather_other(
 @njit(cache=True, error_model="numpy", nogil=True)
 def finish(
     start, stop, slot_indicator, slot_pslot, flag_low, flag_high,
-    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, who_round,
-    out_std, out_z, out_f, out_cat, bx, bl, bm, bs, by, bkind, bp, bz, bneed,
+    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
+    who_round, out_std, out_z, out_f, out_cat, bx, bl, bm, bs, by, bkind, bp, bz, bneed, bcode,
 ):
     """Step 3 for rows start..stop-1: z-scores from the powers, WHO rounding, then flags and
-    categories from the z as returned. One pass per step and indicator over the chunk, without
-    branches on the data (LLVM vectorises them), each followed by the rare rows that need the
-    scalar formula (bneed marks them)."""
+    categories from the z as returned. One pass per step and indicator over the chunk's rows
+    (1-d views), without branches on the data so that LLVM vectorises them, each followed by
+    the rare rows that need the scalar formula (bneed marks them)."""
     size = stop - start
-    nactive = slot_indicator.shape[0]
+    std = out_std[start:stop]
     for c in range(out_cat.shape[0]):  # a column without a rule for a row's standard: missing
-        for j in range(size):
-            out_cat[c, start + j] = -1
-    for sl in range(nactive):
+        out_cat[c, start:stop] = -1
+    for sl in range(slot_indicator.shape[0]):
         ps = slot_pslot[sl]
+        zrow = out_z[sl, start:stop]
+        frow = out_f[sl, start:stop]
         # --- z from the power, and which rows the power's error could change
         if ps >= 0:
+            kinds, pw, ls, ss = bkind[ps, :size], bp[ps, :size], bl[ps, :size], bs[ps, :size]
             for j in range(size):
-                kind = bkind[ps, j]
-                p = bp[ps, j]
-                sl_ = bs[ps, j] * bl[ps, j]
+                kind = kinds[j]
+                p = pw[j]
+                sl_ = ss[j] * ls[j]
                 z = (p - 1.0) / sl_  # the operations of lms_z on the same x = y/M
                 bound = POWER_ERROR * p / abs(sl_)  # >= |z - z of the exact power|
                 h = 100.0 * abs(z)
@@ -641,16 +643,15 @@ def finish(
                 tie = abs(h - math.floor(h) - 0.5) <= TIE_MARGIN + 100.0 * bound
                 tail = (kind == K_RESTRICTED) & (abs(z) >= 3.0 - bound)  # tails: no power of x
                 done = kind == K_DONE
-                bz[j] = out_z[sl, start + j] if done else z
+                bz[j] = zrow[j] if done else z
                 bneed[j] = (done == 0) & (odd | tie | tail)
             for j in range(size):
                 if bneed[j]:
                     y, l, m, s = by[ps, j], bl[ps, j], bm[ps, j], bs[ps, j]
-                    bz[j] = restricted_z(y, l, m, s) if bkind[ps, j] == K_RESTRICTED \
+                    bz[j] = restricted_z(y, l, m, s) if kinds[j] == K_RESTRICTED \
                         else lms_z(y, l, m, s)
         else:
-            for j in range(size):
-                bz[j] = out_z[sl, start + j]
+            bz[:size] = zrow
         # --- WHO rounding (round2_index's table-free branch), flags
         k = slot_indicator[sl]
         lo, hi = flag_low[k], flag_high[k]
@@ -665,30 +666,52 @@ def finish(
                 rounded = math.copysign((i10 + (frac > 0.5)) / 100.0, z)
                 bneed[j] = (near == 0) & (z == z)  # ties, huge and infinite z: round2_index
                 z = rounded if near else z
-            out_z[sl, start + j] = z
-            out_f[sl, start + j] = np.int8(-1) if z != z else np.int8((z < lo) | (z > hi))
+            zrow[j] = z
+            frow[j] = np.int8(-1) if z != z else np.int8((z < lo) | (z > hi))
         if who_round:
             for j in range(size):
                 if bneed[j]:
                     z = round2_index(bz[j])[0]
-                    out_z[sl, start + j] = z
-                    out_f[sl, start + j] = flag_of(z, lo, hi)
-        # --- categories of this indicator: boundaries passed, counted (z is random)
+                    zrow[j] = z
+                    frow[j] = flag_of(z, lo, hi)
+        # --- categories of this indicator, where its z is present and not flagged: at WHO
+        # precision z = k/100, whose class is tabulated (cat_lut); else the boundaries passed,
+        # counted one boundary at a time
         for c in range(cat_slot.shape[0]):
             if cat_slot[c] != sl:
                 continue
-            col, std, ncut = cat_col[c], cat_std[c], cat_ncut[c]
-            for j in range(size):
-                i = start + j
-                z = out_z[sl, i]
-                count = 0
-                for b in range(ncut):
-                    cut = cat_cuts[c, b]
-                    count += np.int64((z > cut) | ((z == cut) & cat_closed_up[c, b]))
-                code = cat_remap[c, count]
-                bit = 2 if out_std[i] == 1 else 1
-                if ((std & bit) != 0) & (z == z) & (out_f[sl, i] != 1):
-                    out_cat[col, i] = code
+            crow = out_cat[cat_col[c], start:stop]
+            bits = cat_std[c]  # 1: the 2006 standards' rows, 2: the 2007 reference's
+            if who_round:  # a z that is not flagged is within +-6 (classify checks the
+                lut = cat_lut[c]  # thresholds): always inside the table
+                for j in range(size):
+                    h = zrow[j] * 100.0
+                    ok = abs(h) < HUNDREDTHS - 1  # False for NaN
+                    code = lut[np.int64(np.rint(h if ok else 0.0)) + HUNDREDTHS - 1]
+                    valid = ok & ((bits & (np.int64(std[j]) + 1)) != 0) & (frow[j] != 1)
+                    crow[j] = code if valid else crow[j]
+            else:
+                bcode[:size] = 0
+                for b in range(cat_ncut[c]):
+                    cut, up = cat_cuts[c, b], cat_closed_up[c, b]
+                    for j in range(size):
+                        z = zrow[j]
+                        bcode[j] += np.int8((z > cut) | ((z == cut) & up))
+                remap = cat_remap[c]
+                for j in range(size):
+                    valid = (zrow[j] == zrow[j]) & ((bits & (np.int64(std[j]) + 1)) != 0) \
+                        & (frow[j] != 1)
+                    crow[j] = remap[bcode[j]] if valid else crow[j]
+
+
+@njit(cache=True, error_model="numpy")
+def _category(z, c, cat_cuts, cat_closed_up, cat_ncut, cat_remap):
+    """Category rule c's code for z: the boundaries passed, counted."""
+    count = 0
+    for b in range(cat_ncut[c]):
+        cut = cat_cuts[c, b]
+        count += (z > cut) | ((z == cut) & cat_closed_up[c, b])
+    return cat_remap[c, count]
 
 
 #: Indicators whose L is not 1 in WHO's tables (a buffer row each when computed): lenanthro,
@@ -719,6 +742,7 @@ class Chunks:
         self.kind = np.zeros((r, size), dtype=np.int8)
         self.z = np.zeros(size)
         self.need = np.zeros(size, dtype=np.bool_)
+        self.code = np.zeros(size, dtype=np.int8)
 
 
 def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: bool,
@@ -773,8 +797,8 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
         if rows and not exact:
             size = stop - start
             np.power(buf.x[:, :size], buf.l[:, :size], out=buf.p[:, :size])
-        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, *cats[:7],
-               who_round, out_std, out_z, out_f, out_cat, *b, buf.p, buf.z, buf.need)
+        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, *cats, who_round,
+               out_std, out_z, out_f, out_cat, *b, buf.p, buf.z, buf.need, buf.code)
 
     step = max(1, min(n, CHUNK)) if exact else CHUNK
     bounds = [(a, min(n, a + step)) for a in range(0, n, step)]

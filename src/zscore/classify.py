@@ -34,6 +34,8 @@ _CONSTANTS = np.array([
 ], dtype=np.float64)
 _FLAG_LOW = np.array([i.flag_low for i in rules.INDICATORS_2006])
 _FLAG_HIGH = np.array([i.flag_high for i in rules.INDICATORS_2006])
+# the kernel's category table covers every z that is not flagged (|z| < 40.95)
+assert np.abs(np.r_[_FLAG_LOW, _FLAG_HIGH]).max() < (_kernels.HUNDREDTHS - 1) / 100
 _RESTRICTED = np.array([i.restricted for i in rules.INDICATORS_2006])
 _MIN_DAY = np.array([i.min_day for i in rules.INDICATORS_2006], dtype=np.float64)
 _NEEDS = {"len": ("lenhei",), "wei": ("weight",), "wfl": ("weight", "lenhei"),
