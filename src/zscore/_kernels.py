@@ -719,16 +719,18 @@ def _category(z, c, cat_cuts, cat_closed_up, cat_ncut, cat_remap):
 POWERED = (I_WEI, I_WFL, I_BMI, I_AC, I_TS, I_SS)
 
 
-def power_slots(slot: np.ndarray) -> np.ndarray:
-    """pslot[k]: indicator k's row in the chunk buffers, -1 if it has none (not computed, or
-    its L is 1 so gather scores it at once)."""
+def power_slots(slot: np.ndarray, slot_indicator: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                      int]:
+    """(pslot, slot_pslot, rows): pslot[k] is indicator k's row in the chunk buffers, -1 if it
+    has none (not computed, or its L is 1 so gather scores it at once); slot_pslot the same by
+    output slot; rows the number of buffer rows."""
     pslot = np.full(slot.shape[0], -1, dtype=np.int64)
     row = 0
     for k in POWERED:
         if slot[k] >= 0:
             pslot[k] = row
             row += 1
-    return pslot
+    return pslot, pslot[slot_indicator], row
 
 
 class Chunks:
@@ -738,7 +740,8 @@ class Chunks:
     def __init__(self, rows: int, size: int = CHUNK) -> None:
         self.rows, self.size = rows, size
         r = max(rows, 1)
-        self.x, self.l, self.m, self.s, self.y, self.p = (np.ones((r, size)) for _ in range(6))
+        self.values = np.ones((6, r, size))
+        self.x, self.l, self.m, self.s, self.y, self.p = self.values
         self.kind = np.zeros((r, size), dtype=np.int8)
         self.z = np.zeros(size)
         self.need = np.zeros(size, dtype=np.bool_)
@@ -754,39 +757,53 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
     float64[4, n] or [4, 0]); tables: (day_tables float64[7, 2, 1827, 3], lenhei_tables
     float64[2 (length, height), 2, 651, 3], month_tables float64[3 (height, weight, BMI), 2,
     230, 3]); plan: (mode, slot, slot_indicator, flag_low, flag_high, restricted, min_day,
-    constants); cats: (cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut,
-    cat_remap, cat_lut); outputs: (out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z,
-    out_f, out_reason, out_cat).
+    constants, pslot, slot_pslot, rows: see :func:`power_slots`); cats: (cat_slot, cat_col,
+    cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut); outputs: (out_std,
+    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat).
 
     slot[k] is the row of out_z/out_f for indicator k, or -1 when it is not computed,
-    slot_indicator the inverse. Category rule c reads slot cat_slot[c], applies to the rows whose
-    standard bit (1 = 2006, 2 = 2007) is in cat_std[c] and writes row cat_col[c] of out_cat; its
-    class j (count of boundaries passed) is written as cat_remap[c, j], and cat_lut[c, k +
-    HUNDREDTHS - 1] is that code for z = k/100. constants: float64 array (days per month, max
-    age months, max age days, length/height switch day, 9-month rule, adjustment cm, WFL/WFH
-    switch cm, WFL low, WFL high, WFH low, WFH high, 2007 first month, 2007 last month, 2007 last
-    month of weight-for-age). out_std: 0 where the row used the 2006 standards, 1 the 2007
-    reference. threads: Python threads over the chunks (each step releases the GIL); exact:
-    every z by the scalar formula (no power step); cache: a dict of one thread's, to keep the
-    chunk buffers in from call to call (zscore.child).
+    slot_indicator the inverse; pslot[k] its row in the chunk buffers. Category
+    rule c reads slot cat_slot[c], applies to the rows whose standard bit (1 = 2006, 2 = 2007) is
+    in cat_std[c] and writes row cat_col[c] of out_cat; its class j (count of boundaries passed)
+    is written as cat_remap[c, j], and cat_lut[c, k + HUNDREDTHS - 1] is that code for z = k/100.
+    constants: float64 array (days per month, max age months, max age days, length/height switch
+    day, 9-month rule, adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high,
+    2007 first month, 2007 last month, 2007 last month of weight-for-age). out_std: 0 where the
+    row used the 2006 standards, 1 the 2007 reference. threads: Python threads over the chunks
+    (each step releases the GIL); exact: every z by the scalar formula, in one chunk (no power
+    step); cache: a dict of one thread's, to keep the chunk buffers in from call to call
+    (zscore.child).
     """
     sex, age, months, weight, lenhei, measure, oedema, other = inputs
     day_tables, lenhei_tables, month_tables = tables
-    mode, slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants = plan
+    (mode, slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants, pslot,
+     slot_pslot, rows) = plan
     out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat = \
         outputs
     n = sex.shape[0]
-    pslot = power_slots(slot)
-    slot_pslot = pslot[slot_indicator]
-    rows = int((pslot >= 0).sum())
     have_other = other.shape[1] > 0
+    if exact:  # one chunk, no power step; a 0-5 year call in one numba call
+        step = max(1, n)
+        buf = None if cache is None else cache.get("chunks")
+        if buf is None or buf.rows != rows or buf.size != step:
+            buf = Chunks(rows, step)
+            if cache is not None:
+                cache["chunks"] = buf
+        n_new = score_exact(
+            n, sex, age, months, weight, lenhei, measure, oedema, day_tables, lenhei_tables,
+            mode, slot, pslot, constants, slot_indicator, slot_pslot, flag_low, flag_high, *cats,
+            who_round, *outputs, buf.values, buf.kind, buf.z, buf.need, buf.code, have_other)
+        if not (n_new or have_other):
+            return
 
-    def run(start: int, stop: int, buf: Chunks) -> None:
+    def gather(start: int, stop: int, buf: Chunks, n_new: int = -1) -> None:
+        """Step 1 (n_new: gather_2006's result when it has run already)."""
         b = (buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind)
-        n_new = gather_2006(start, stop, sex, age, months, weight, lenhei, measure, oedema,
-                            day_tables, lenhei_tables, mode, slot, pslot, constants, exact,
-                            out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z,
-                            out_reason, *b)
+        if n_new < 0:
+            n_new = gather_2006(
+                start, stop, sex, age, months, weight, lenhei, measure, oedema, day_tables,
+                lenhei_tables, mode, slot, pslot, constants, exact, out_std, out_clenhei,
+                out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason, *b)
         if n_new:
             gather_2007(start, stop, sex, age, months, weight, lenhei, oedema, month_tables,
                         mode, slot, pslot, constants, exact, out_std, out_cbmi, out_z,
@@ -794,20 +811,27 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
         if have_other:
             gather_other(start, stop, sex, age, months, other, day_tables, mode, slot, pslot,
                          restricted, min_day, constants, exact, out_z, out_reason, *b)
-        if rows and not exact:
+
+    def finish_chunk(start: int, stop: int, buf: Chunks) -> None:
+        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, *cats, who_round,
+               out_std, out_z, out_f, out_cat, buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p,
+               buf.z, buf.need, buf.code)
+
+    if exact:  # 2007 rows or other measurements: the rest of step 1, then step 3
+        gather(0, n, buf, n_new)
+        finish_chunk(0, n, buf)
+        return
+
+    def run(start: int, stop: int, buf: Chunks) -> None:
+        gather(start, stop, buf)
+        if rows:
             size = stop - start
             np.power(buf.x[:, :size], buf.l[:, :size], out=buf.p[:, :size])
-        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, *cats, who_round,
-               out_std, out_z, out_f, out_cat, *b, buf.p, buf.z, buf.need, buf.code)
+        finish_chunk(start, stop, buf)
 
-    step = max(1, min(n, CHUNK)) if exact else CHUNK
-    bounds = [(a, min(n, a + step)) for a in range(0, n, step)]
+    bounds = [(a, min(n, a + CHUNK)) for a in range(0, n, CHUNK)]
     if threads <= 1 or len(bounds) < 2:
-        buf = None if cache is None else cache.get("chunks")
-        if buf is None or buf.rows != rows or buf.size != step:
-            buf = Chunks(rows, step)
-            if cache is not None:
-                cache["chunks"] = buf
+        buf = Chunks(rows)
         with np.errstate(all="ignore"):
             for a, b in bounds:
                 run(a, b, buf)
@@ -817,7 +841,7 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
 
     def worker() -> None:
         try:
-            buf = Chunks(rows, step)
+            buf = Chunks(rows)
             with np.errstate(all="ignore"):  # numpy's error state is per thread
                 for a, b in work:
                     run(a, b, buf)
@@ -833,6 +857,29 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
         t.join()
     if errors:
         raise errors[0]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def score_exact(
+    n, sex, age, age_is_months, weight, lenhei, measure, oedema, day_tables, lenhei_tables,
+    mode, slot, pslot, constants, slot_indicator, slot_pslot, flag_low, flag_high,
+    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
+    who_round, out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason,
+    out_cat, values, bkind, bz, bneed, bcode, have_other,
+):
+    """gather_2006 and finish in exact mode on rows 0..n-1, in one call (one child; values:
+    Chunks.values). Returns gather_2006's count of 2007 rows: when there are some, or other
+    measurements, finish is left to the caller, after gather_2007 / gather_other."""
+    bx, bl, bm, bs, by, bp = values[0], values[1], values[2], values[3], values[4], values[5]
+    n_new = gather_2006(0, n, sex, age, age_is_months, weight, lenhei, measure, oedema,
+                        day_tables, lenhei_tables, mode, slot, pslot, constants, True,
+                        out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason,
+                        bx, bl, bm, bs, by, bkind)
+    if n_new == 0 and not have_other:
+        finish(0, n, slot_indicator, slot_pslot, flag_low, flag_high, cat_slot, cat_col,
+               cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
+               out_std, out_z, out_f, out_cat, bx, bl, bm, bs, by, bkind, bp, bz, bneed, bcode)
+    return n_new
 
 
 def default_threads() -> int:

@@ -140,6 +140,7 @@ class Plan:
     cat_n: np.ndarray
     cat_remap: np.ndarray  # int8[ncat, max cuts + 1]: a rule's class -> index in its column
     cat_lut: np.ndarray  # int8[ncat, 2 * HUNDREDTHS - 1]: column code of z = k/100
+    power: tuple  # _kernels.power_slots: the rows of the kernel's power buffers
 
 
 _PLANS: dict[tuple[frozenset[str], str, int], tuple[tuple[rules.Category, ...], Plan]] = {}
@@ -202,7 +203,8 @@ def _make_plan(supplied: frozenset[str], standard: str,
     slot_indicator = np.array([rules.INDICATOR_NAMES.index(name) for name in active],
                               dtype=np.int64)
     return Plan(active, slot, slot_indicator, cat_columns, cat_slot, cat_col, cat_std, cat_cuts,
-                cat_up, cat_n, cat_remap, cat_lut)
+                cat_up, cat_n, cat_remap, cat_lut,
+                _kernels.power_slots(slot, slot_indicator))
 
 
 _MODE = {"auto": _kernels.STANDARD_AUTO, "2006": _kernels.STANDARD_2006,
@@ -247,7 +249,6 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             if name in m:
                 other[row] = m[name]
 
-    packed = tables.packed_2006()
     if buffers is None:
         raw = _allocate(n, p, has_len, has_bmi)
     else:
@@ -257,20 +258,36 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             if len(buffers) > 64:
                 buffers.clear()
             raw = buffers[key] = _allocate(n, p, has_len, has_bmi)
-    _kernels.score(
-        (inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
-         m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES, inp.oedema, other),
-        (packed.day_tables, packed.lenhei_tables, tables.packed_2007()),
-        (_MODE[standard], slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY,
-         _CONSTANTS),
-        (p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap,
-         p.cat_lut),
-        precision == "who",
-        (raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason,
-         raw.cat),
-        threads=_kernels.default_threads() if parallel and n >= SMALL else 1,
-        exact=n <= EXACT_ROWS, cache=buffers,
-    )
+        # one child of 0-5 years: one numba call with the arguments kept from the last call
+        fast = buffers.get((key, precision, standard))
+        if fast is not None and fast[0] is raw and other is _NO_OTHER and not inp.special:
+            if not _kernels.score_exact(
+                    n, inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
+                    m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES,
+                    inp.oedema, *fast[1]):
+                return raw  # no 2007 row: done (else the whole path below)
+    packed = tables.packed_2006()
+    inputs = (inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
+              m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES, inp.oedema,
+              other)
+    kernel_tables = (packed.day_tables, packed.lenhei_tables, tables.packed_2007())
+    kernel_plan = (_MODE[standard], slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED,
+                   _MIN_DAY, _CONSTANTS, *p.power)
+    cats = (p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap,
+            p.cat_lut)
+    outputs = (raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f,
+               raw.reason, raw.cat)
+    exact = n <= EXACT_ROWS
+    _kernels.score(inputs, kernel_tables, kernel_plan, cats, precision == "who", outputs,
+                   threads=_kernels.default_threads() if parallel and n >= SMALL else 1,
+                   exact=exact, cache=buffers)
+    if buffers is not None and exact and not inp.special:
+        buf = buffers["chunks"]
+        buffers[(key, precision, standard)] = (raw, (
+            packed.day_tables, packed.lenhei_tables, kernel_plan[0], slot, p.power[0],
+            _CONSTANTS, p.slot_indicator, p.power[1], _FLAG_LOW, _FLAG_HIGH, *cats,
+            precision == "who", *outputs, buf.values, buf.kind, buf.z, buf.need, buf.code,
+            False))
     if inp.special:
         special_reasons(raw, inp.special)
     return raw
