@@ -245,15 +245,11 @@ def _finish(ys, ps, l, m, s, kind, who_round):
     buf.kind[0] = kind
     out_z = np.full((1, n), np.nan)
     out_f = np.zeros((1, n), dtype=np.int8)
-    none = np.zeros(0, dtype=np.int64)
     _kernels.finish(
         0, n, np.array([_kernels.I_WEI]), np.array([0]),
         np.array([i.flag_low for i in rules.INDICATORS_2006]),
-        np.array([i.flag_high for i in rules.INDICATORS_2006]),
-        none, none, none, np.zeros((0, 0)), np.zeros((0, 0), dtype=np.bool_), none,
-        np.zeros((0, 1), dtype=np.int8), np.zeros((0, 1), dtype=np.int8), who_round,
-        np.zeros(n, dtype=np.int8), out_z, out_f, np.zeros((0, n), dtype=np.int8), buf.x, buf.l,
-        buf.m, buf.s, buf.y, buf.kind, buf.p, buf.z, buf.need, buf.code)
+        np.array([i.flag_high for i in rules.INDICATORS_2006]), who_round, out_z, out_f,
+        buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p, buf.z, buf.need)
     return out_z[0], out_f[0]
 
 

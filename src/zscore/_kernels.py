@@ -20,6 +20,7 @@ replaced by its serial twin in a process forked after GNU OpenMP started (docs/t
 from __future__ import annotations
 
 import math
+import os
 import threading
 
 import numpy as np
@@ -198,8 +199,8 @@ def lerp(lo, up, d):
 #    of the restricted LMS, where |S L| is so small that the error is not negligible, and for any
 #    odd value (x^L not a normal number, |z| >= 1000).
 #
-# With exact=True (zscore.child, tiny batches), gather computes every z with the scalar formula
-# and step 2 is skipped. Chunks run on several Python threads (every step releases the GIL).
+# Every batch takes these steps, one child too (so a row's z never depends on the size of its
+# batch, bit for bit). Chunks run on several Python threads (every step releases the GIL).
 
 #: Rows per chunk: the buffers of one chunk (six float64 rows per powered indicator) stay in
 #: the core's cache.
@@ -252,11 +253,11 @@ def _sex_reason(sx):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _score_now(l, exact, ps):
-    """Whether gather computes a z at once (scalar formula): L = 1 (no power), exact mode, or
-    no buffer row. Otherwise it leaves x = y/M, L, M, S, y in the buffers for steps 2 and 3.
-    (No helper of the row loops takes an array: numba would reference-count it per call.)"""
-    return exact or ps < 0 or l == 1.0
+def _score_now(l, ps):
+    """Whether gather computes a z at once (scalar formula): L = 1 (no power) or no buffer
+    row. Otherwise it leaves x = y/M, L, M, S, y in the buffers for steps 2 and 3. (No helper of
+    the row loops takes an array: numba would reference-count it per call.)"""
+    return ps < 0 or l == 1.0
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -267,7 +268,7 @@ def _z_now(y, l, m, s, kind):
 @njit(cache=True, error_model="numpy", nogil=True)
 def gather_2006(
     start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema,
-    day_tables, lenhei_tables, mode, slot, pslot, constants, exact,
+    day_tables, lenhei_tables, mode, slot, pslot, constants,
     out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason,
     bx, bl, bm, bs, by, bkind,
 ):
@@ -379,7 +380,7 @@ def gather_2006(
                 y_, l_, m_, s_ = y, day_tables[t, sxi, di, 0], day_tables[t, sxi, di, 1], \
                     day_tables[t, sxi, di, 2]
                 kind_ = K_PLAIN if k == I_LEN else K_RESTRICTED
-                if _score_now(l_, exact, ps):
+                if _score_now(l_, ps):
                     z = _z_now(y_, l_, m_, s_, kind_)
                     if ps >= 0:
                         bkind[ps, j] = K_DONE
@@ -433,7 +434,7 @@ def gather_2006(
                         m = lerp(m, lenhei_tables[tb, sxi, up, 1], d)
                         s = lerp(s, lenhei_tables[tb, sxi, up, 2], d)
                     y_, l_, m_, s_, kind_ = w, l, m, s, K_RESTRICTED
-                    if _score_now(l_, exact, ps):
+                    if _score_now(l_, ps):
                         z = _z_now(y_, l_, m_, s_, kind_)
                         if ps >= 0:
                             bkind[ps, j] = K_DONE
@@ -458,7 +459,7 @@ def gather_2006(
 @njit(cache=True, error_model="numpy", nogil=True)
 def gather_2007(
     start, stop, sex, age, age_is_months, weight, lenhei, oedema,
-    month_tables, mode, slot, pslot, constants, exact,
+    month_tables, mode, slot, pslot, constants,
     out_std, out_cbmi, out_z, out_reason,
     bx, bl, bm, bs, by, bkind,
 ):
@@ -535,7 +536,7 @@ def gather_2007(
                     m = lerp(m, month_tables[t, sxi, mup, 1], dm)
                     s = lerp(s, month_tables[t, sxi, mup, 2], dm)
                 y_, l_, m_, s_, kind_ = y, l, m, s, K_PLAIN if k == I_LEN else K_RESTRICTED
-                if _score_now(l_, exact, ps):
+                if _score_now(l_, ps):
                     z = _z_now(y_, l_, m_, s_, kind_)
                     if ps >= 0:
                         bkind[ps, j] = K_DONE
@@ -556,7 +557,7 @@ def gather_2007(
 @njit(cache=True, error_model="numpy", nogil=True)
 def gather_other(
     start, stop, sex, age, age_is_months, other, day_tables, mode, slot, pslot, restricted,
-    min_day, constants, exact, out_z, out_reason, bx, bl, bm, bs, by, bkind,
+    min_day, constants, out_z, out_reason, bx, bl, bm, bs, by, bkind,
 ):
     """Step 1 for head and arm circumference and the skinfolds (0-5 years; arm and skinfolds
     from day 91), after gather_2006."""
@@ -591,7 +592,7 @@ def gather_other(
                     y_, l_, m_, s_ = y, day_tables[t, sxi, di, 0], day_tables[t, sxi, di, 1], \
                         day_tables[t, sxi, di, 2]
                     kind_ = K_RESTRICTED if restricted[k] else K_PLAIN
-                    if _score_now(l_, exact, ps):
+                    if _score_now(l_, ps):
                         z = _z_now(y_, l_, m_, s_, kind_)
                         if ps >= 0:
                             bkind[ps, j] = K_DONE
@@ -612,18 +613,15 @@ def gather_other(
 
 @njit(cache=True, error_model="numpy", nogil=True)
 def finish(
-    start, stop, slot_indicator, slot_pslot, flag_low, flag_high,
-    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
-    who_round, out_std, out_z, out_f, out_cat, bx, bl, bm, bs, by, bkind, bp, bz, bneed, bcode,
+    start, stop, slot_indicator, slot_pslot, flag_low, flag_high, who_round, out_z, out_f,
+    bx, bl, bm, bs, by, bkind, bp, bz, bneed,
 ):
-    """Step 3 for rows start..stop-1: z-scores from the powers, WHO rounding, then flags and
-    categories from the z as returned. One pass per step and indicator over the chunk's rows
-    (1-d views), without branches on the data so that LLVM vectorises them, each followed by
-    the rare rows that need the scalar formula (bneed marks them)."""
+    """Step 3 for rows start..stop-1: z-scores from the powers, WHO rounding, then the flags
+    from the z as returned (categories_who or categories_full follow). One pass per step and
+    indicator over the chunk's rows (1-d views), without branches on the data so that LLVM
+    vectorises them, each followed by the rare rows that need the scalar formula (bneed marks
+    them)."""
     size = stop - start
-    std = out_std[start:stop]
-    for c in range(out_cat.shape[0]):  # a column without a rule for a row's standard: missing
-        out_cat[c, start:stop] = -1
     for sl in range(slot_indicator.shape[0]):
         ps = slot_pslot[sl]
         zrow = out_z[sl, start:stop]
@@ -651,7 +649,8 @@ def finish(
                     bz[j] = restricted_z(y, l, m, s) if kinds[j] == K_RESTRICTED \
                         else lms_z(y, l, m, s)
         else:
-            bz[:size] = zrow
+            for j in range(size):
+                bz[j] = zrow[j]
         # --- WHO rounding (round2_index's table-free branch), flags
         k = slot_indicator[sl]
         lo, hi = flag_low[k], flag_high[k]
@@ -674,44 +673,62 @@ def finish(
                     z = round2_index(bz[j])[0]
                     zrow[j] = z
                     frow[j] = flag_of(z, lo, hi)
-        # --- categories of this indicator, where its z is present and not flagged: at WHO
-        # precision z = k/100, whose class is tabulated (cat_lut); else the boundaries passed,
-        # counted one boundary at a time
-        for c in range(cat_slot.shape[0]):
-            if cat_slot[c] != sl:
-                continue
-            crow = out_cat[cat_col[c], start:stop]
-            bits = cat_std[c]  # 1: the 2006 standards' rows, 2: the 2007 reference's
-            if who_round:  # a z that is not flagged is within +-6 (classify checks the
-                lut = cat_lut[c]  # thresholds): always inside the table
-                for j in range(size):
-                    h = zrow[j] * 100.0
-                    ok = abs(h) < HUNDREDTHS - 1  # False for NaN
-                    code = lut[np.int64(np.rint(h if ok else 0.0)) + HUNDREDTHS - 1]
-                    valid = ok & ((bits & (np.int64(std[j]) + 1)) != 0) & (frow[j] != 1)
-                    crow[j] = code if valid else crow[j]
-            else:
-                bcode[:size] = 0
-                for b in range(cat_ncut[c]):
-                    cut, up = cat_cuts[c, b], cat_closed_up[c, b]
-                    for j in range(size):
-                        z = zrow[j]
-                        bcode[j] += np.int8((z > cut) | ((z == cut) & up))
-                remap = cat_remap[c]
-                for j in range(size):
-                    valid = (zrow[j] == zrow[j]) & ((bits & (np.int64(std[j]) + 1)) != 0) \
-                        & (frow[j] != 1)
-                    crow[j] = remap[bcode[j]] if valid else crow[j]
 
 
-@njit(cache=True, error_model="numpy")
-def _category(z, c, cat_cuts, cat_closed_up, cat_ncut, cat_remap):
-    """Category rule c's code for z: the boundaries passed, counted."""
-    count = 0
-    for b in range(cat_ncut[c]):
-        cut = cat_cuts[c, b]
-        count += (z > cut) | ((z == cut) & cat_closed_up[c, b])
-    return cat_remap[c, count]
+@njit(cache=True, error_model="numpy", nogil=True)
+def categories_who(start, stop, cat_slot, cat_col, cat_std, cat_lut, out_std, out_z, out_f,
+                   out_cat):
+    """Step 3, categories at WHO precision, after finish: where a z is present and not
+    flagged, z = k/100 and its class is tabulated (cat_lut). A z that is not flagged is within
+    +-6 (classify checks the thresholds): always inside the table."""
+    size = stop - start
+    std = out_std[start:stop]
+    for c in range(out_cat.shape[0]):  # a column without a rule for a row's standard: missing
+        crow = out_cat[c, start:stop]
+        for j in range(size):  # (loops, not slice assignments: those take long to compile)
+            crow[j] = -1
+    for c in range(cat_slot.shape[0]):
+        zrow = out_z[cat_slot[c], start:stop]
+        frow = out_f[cat_slot[c], start:stop]
+        crow = out_cat[cat_col[c], start:stop]
+        bits = cat_std[c]  # 1: the 2006 standards' rows, 2: the 2007 reference's
+        lut = cat_lut[c]
+        for j in range(size):
+            h = zrow[j] * 100.0
+            ok = abs(h) < HUNDREDTHS - 1  # False for NaN
+            code = lut[np.int64(math.floor((h if ok else 0.0) + 0.5)) + HUNDREDTHS - 1]
+            valid = ok & ((bits & (np.int64(std[j]) + 1)) != 0) & (frow[j] != 1)
+            crow[j] = code if valid else crow[j]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def categories_full(start, stop, cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut,
+                    cat_remap, out_std, out_z, out_f, out_cat, bcode):
+    """Step 3, categories at full precision, after finish: where a z is present and not
+    flagged, the boundaries it passed, counted one boundary at a time."""
+    size = stop - start
+    std = out_std[start:stop]
+    for c in range(out_cat.shape[0]):
+        crow = out_cat[c, start:stop]
+        for j in range(size):
+            crow[j] = -1
+    for c in range(cat_slot.shape[0]):
+        zrow = out_z[cat_slot[c], start:stop]
+        frow = out_f[cat_slot[c], start:stop]
+        crow = out_cat[cat_col[c], start:stop]
+        bits = cat_std[c]
+        for j in range(size):
+            bcode[j] = 0
+        for b in range(cat_ncut[c]):
+            cut, up = cat_cuts[c, b], cat_closed_up[c, b]
+            for j in range(size):
+                z = zrow[j]
+                bcode[j] += np.int8((z > cut) | ((z == cut) & up))
+        remap = cat_remap[c]
+        for j in range(size):
+            valid = (zrow[j] == zrow[j]) & ((bits & (np.int64(std[j]) + 1)) != 0) \
+                & (frow[j] != 1)
+            crow[j] = remap[bcode[j]] if valid else crow[j]
 
 
 #: Indicators whose L is not 1 in WHO's tables (a buffer row each when computed): lenanthro,
@@ -749,8 +766,7 @@ class Chunks:
 
 
 def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: bool,
-          outputs: tuple, *, threads: int = 1, exact: bool = False,
-          cache: dict | None = None) -> None:
+          outputs: tuple, *, threads: int = 1, cache: dict | None = None) -> None:
     """Score every row into ``outputs`` (see zscore.classify.compute).
 
     inputs: (sex int8, age, age_is_months, weight, lenhei, measure int8, oedema int8, other
@@ -770,9 +786,8 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
     day, 9-month rule, adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high,
     2007 first month, 2007 last month, 2007 last month of weight-for-age). out_std: 0 where the
     row used the 2006 standards, 1 the 2007 reference. threads: Python threads over the chunks
-    (each step releases the GIL); exact: every z by the scalar formula, in one chunk (no power
-    step); cache: a dict of one thread's, to keep the chunk buffers in from call to call
-    (zscore.child).
+    (each step releases the GIL); cache: a dict of one thread's, to keep the chunk buffers of a
+    small batch in from call to call (zscore.child).
     """
     sex, age, months, weight, lenhei, measure, oedema, other = inputs
     day_tables, lenhei_tables, month_tables = tables
@@ -780,47 +795,32 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
      slot_pslot, rows) = plan
     out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat = \
         outputs
+    cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n, cat_remap, cat_lut = cats
     n = sex.shape[0]
     have_other = other.shape[1] > 0
-    if exact:  # one chunk, no power step; a 0-5 year call in one numba call
-        step = max(1, n)
-        buf = None if cache is None else cache.get("chunks")
-        if buf is None or buf.rows != rows or buf.size != step:
-            buf = Chunks(rows, step)
-            if cache is not None:
-                cache["chunks"] = buf
-        n_new = score_exact(
-            n, sex, age, months, weight, lenhei, measure, oedema, day_tables, lenhei_tables,
-            mode, slot, pslot, constants, slot_indicator, slot_pslot, flag_low, flag_high, *cats,
-            who_round, *outputs, buf.values, buf.kind, buf.z, buf.need, buf.code, have_other)
-        if not (n_new or have_other):
-            return
 
-    def gather(start: int, stop: int, buf: Chunks, n_new: int = -1) -> None:
-        """Step 1 (n_new: gather_2006's result when it has run already)."""
+    def gather(start: int, stop: int, buf: Chunks) -> None:
         b = (buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind)
-        if n_new < 0:
-            n_new = gather_2006(
-                start, stop, sex, age, months, weight, lenhei, measure, oedema, day_tables,
-                lenhei_tables, mode, slot, pslot, constants, exact, out_std, out_clenhei,
-                out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason, *b)
+        n_new = gather_2006(start, stop, sex, age, months, weight, lenhei, measure, oedema,
+                            day_tables, lenhei_tables, mode, slot, pslot, constants, out_std,
+                            out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason, *b)
         if n_new:
             gather_2007(start, stop, sex, age, months, weight, lenhei, oedema, month_tables,
-                        mode, slot, pslot, constants, exact, out_std, out_cbmi, out_z,
+                        mode, slot, pslot, constants, out_std, out_cbmi, out_z,
                         out_reason, *b)
         if have_other:
             gather_other(start, stop, sex, age, months, other, day_tables, mode, slot, pslot,
-                         restricted, min_day, constants, exact, out_z, out_reason, *b)
+                         restricted, min_day, constants, out_z, out_reason, *b)
 
     def finish_chunk(start: int, stop: int, buf: Chunks) -> None:
-        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, *cats, who_round,
-               out_std, out_z, out_f, out_cat, buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p,
-               buf.z, buf.need, buf.code)
-
-    if exact:  # 2007 rows or other measurements: the rest of step 1, then step 3
-        gather(0, n, buf, n_new)
-        finish_chunk(0, n, buf)
-        return
+        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, who_round, out_z,
+               out_f, buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p, buf.z, buf.need)
+        if who_round:  # each precision compiles only its own categories kernel
+            categories_who(start, stop, cat_slot, cat_col, cat_std, cat_lut, out_std, out_z,
+                           out_f, out_cat)
+        else:
+            categories_full(start, stop, cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n,
+                            cat_remap, out_std, out_z, out_f, out_cat, buf.code)
 
     def run(start: int, stop: int, buf: Chunks) -> None:
         gather(start, stop, buf)
@@ -831,7 +831,12 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
 
     bounds = [(a, min(n, a + CHUNK)) for a in range(0, n, CHUNK)]
     if threads <= 1 or len(bounds) < 2:
-        buf = Chunks(rows)
+        step = max(1, min(n, CHUNK))
+        buf = None if cache is None else cache.get("chunks")
+        if buf is None or buf.rows != rows or buf.size != step:
+            buf = Chunks(rows, step)  # (a small batch: buffers of its own size)
+            if cache is not None:
+                cache["chunks"] = buf
         with np.errstate(all="ignore"):
             for a, b in bounds:
                 run(a, b, buf)
@@ -859,27 +864,30 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
         raise errors[0]
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
-def score_exact(
-    n, sex, age, age_is_months, weight, lenhei, measure, oedema, day_tables, lenhei_tables,
-    mode, slot, pslot, constants, slot_indicator, slot_pslot, flag_low, flag_high,
-    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
-    who_round, out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason,
-    out_cat, values, bkind, bz, bneed, bcode, have_other,
-):
-    """gather_2006 and finish in exact mode on rows 0..n-1, in one call (one child; values:
-    Chunks.values). Returns gather_2006's count of 2007 rows: when there are some, or other
-    measurements, finish is left to the caller, after gather_2007 / gather_other."""
-    bx, bl, bm, bs, by, bp = values[0], values[1], values[2], values[3], values[4], values[5]
-    n_new = gather_2006(0, n, sex, age, age_is_months, weight, lenhei, measure, oedema,
-                        day_tables, lenhei_tables, mode, slot, pslot, constants, True,
-                        out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason,
-                        bx, bl, bm, bs, by, bkind)
-    if n_new == 0 and not have_other:
-        finish(0, n, slot_indicator, slot_pslot, flag_low, flag_high, cat_slot, cat_col,
-               cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
-               out_std, out_z, out_f, out_cat, bx, bl, bm, bs, by, bkind, bp, bz, bneed, bcode)
-    return n_new
+def small_batch_arguments(tables: tuple, plan: tuple, cats: tuple, who_round: bool,
+                          outputs: tuple, buf: Chunks) -> tuple:
+    """For a batch of one chunk (zscore.child, call after call): the arguments of each step
+    after the rows and inputs, as :func:`score` passes them: (gather_2006's after oedema,
+    np.power's or None, finish's after the rows, the categories kernel, its arguments after the
+    rows)."""
+    day_tables, lenhei_tables, _ = tables
+    (mode, slot, slot_indicator, flag_low, flag_high, _, _, constants, pslot, slot_pslot,
+     rows) = plan
+    cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n, cat_remap, cat_lut = cats
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat = \
+        outputs
+    b = (buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind)
+    gather = (day_tables, lenhei_tables, mode, slot, pslot, constants, out_std, out_clenhei,
+              out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason, *b)
+    power = (buf.x, buf.l, buf.p) if rows else None
+    finish_args = (slot_indicator, slot_pslot, flag_low, flag_high, who_round, out_z, out_f, *b,
+                   buf.p, buf.z, buf.need)
+    if who_round:
+        return gather, power, finish_args, categories_who, (
+            cat_slot, cat_col, cat_std, cat_lut, out_std, out_z, out_f, out_cat)
+    return gather, power, finish_args, categories_full, (
+        cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n, cat_remap, out_std, out_z, out_f,
+        out_cat, buf.code)
 
 
 def default_threads() -> int:
@@ -1091,3 +1099,22 @@ def codes_from_utf8(offsets, data, validity, first, n, table, null_code):
     UNMAPPED for the caller. Returns (codes, number of UNMAPPED)."""
     return _threads.call(_utf8_parallel, _utf8_serial, offsets, data, validity, first, n, table,
                          null_code)
+
+
+#: The kernels every scoring call needs (the others are compiled when a batch needs them).
+FIRST_KERNELS = ("gather_2006", "finish", "categories_who")
+
+
+def compiled_already() -> bool:
+    """Whether numba's cache (next to this module in __pycache__, or in NUMBA_CACHE_DIR) holds
+    the kernels a first call needs, newer than this file: if not, the first call compiles them
+    (a few seconds, once per installation). A few file look-ups; True when it cannot tell."""
+    try:
+        source = os.stat(__file__).st_mtime
+        for name in FIRST_KERNELS:
+            index = globals()[name]._cache._cache_file._index_path
+            if not os.path.exists(index) or os.stat(index).st_mtime < source:
+                return False
+    except (AttributeError, OSError, KeyError):  # another numba: say nothing
+        return True
+    return True

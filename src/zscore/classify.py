@@ -21,9 +21,6 @@ PRECISIONS = ("who", "full")
 _EMPTY = np.empty(0, dtype=np.float64)
 _EMPTY_CODES = np.empty(0, dtype=np.int8)
 _NO_OTHER = np.zeros((4, 0))
-#: Up to this many rows every z is computed with the scalar formula in one step (one child):
-#: cheaper than the chunk's separate power step there.
-EXACT_ROWS = 16
 
 # --- the computation ------------------------------------------------------------------------------
 _CONSTANTS = np.array([
@@ -258,13 +255,18 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             if len(buffers) > 64:
                 buffers.clear()
             raw = buffers[key] = _allocate(n, p, has_len, has_bmi)
-        # one child of 0-5 years: one numba call with the arguments kept from the last call
+        # one child of 0-5 years: the kernel's steps with the arguments kept from the last call
         fast = buffers.get((key, precision, standard))
         if fast is not None and fast[0] is raw and other is _NO_OTHER and not inp.special:
-            if not _kernels.score_exact(
-                    n, inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
+            gather_args, power, finish_args, categories, category_args = fast[1:]
+            if not _kernels.gather_2006(
+                    0, n, inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
                     m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES,
-                    inp.oedema, *fast[1]):
+                    inp.oedema, *gather_args):
+                if power is not None:
+                    np.power(*power)
+                _kernels.finish(0, n, *finish_args)
+                categories(0, n, *category_args)
                 return raw  # no 2007 row: done (else the whole path below)
     packed = tables.packed_2006()
     inputs = (inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
@@ -277,17 +279,12 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             p.cat_lut)
     outputs = (raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f,
                raw.reason, raw.cat)
-    exact = n <= EXACT_ROWS
     _kernels.score(inputs, kernel_tables, kernel_plan, cats, precision == "who", outputs,
                    threads=_kernels.default_threads() if parallel and n >= SMALL else 1,
-                   exact=exact, cache=buffers)
-    if buffers is not None and exact and not inp.special:
-        buf = buffers["chunks"]
-        buffers[(key, precision, standard)] = (raw, (
-            packed.day_tables, packed.lenhei_tables, kernel_plan[0], slot, p.power[0],
-            _CONSTANTS, p.slot_indicator, p.power[1], _FLAG_LOW, _FLAG_HIGH, *cats,
-            precision == "who", *outputs, buf.values, buf.kind, buf.z, buf.need, buf.code,
-            False))
+                   cache=buffers)
+    if buffers is not None and not inp.special and n <= _kernels.CHUNK:
+        buffers[(key, precision, standard)] = (raw, *_kernels.small_batch_arguments(
+            kernel_tables, kernel_plan, cats, precision == "who", outputs, buffers["chunks"]))
     if inp.special:
         special_reasons(raw, inp.special)
     return raw
