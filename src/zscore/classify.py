@@ -31,8 +31,9 @@ _CONSTANTS = np.array([
 ], dtype=np.float64)
 _FLAG_LOW = np.array([i.flag_low for i in rules.INDICATORS_2006])
 _FLAG_HIGH = np.array([i.flag_high for i in rules.INDICATORS_2006])
-# the kernel's category table covers every z that is not flagged (|z| < 40.95)
-assert np.abs(np.r_[_FLAG_LOW, _FLAG_HIGH]).max() < (_kernels.HUNDREDTHS - 1) / 100
+if np.abs(np.r_[_FLAG_LOW, _FLAG_HIGH]).max() >= (_kernels.HUNDREDTHS - 1) / 100:
+    # categories_who reads every z that is not flagged from a table of |z| < 40.95
+    raise RuntimeError("a flag threshold lies beyond the kernel's category table")
 _RESTRICTED = np.array([i.restricted for i in rules.INDICATORS_2006])
 _MIN_DAY = np.array([i.min_day for i in rules.INDICATORS_2006], dtype=np.float64)
 _NEEDS = {"len": ("lenhei",), "wei": ("weight",), "wfl": ("weight", "lenhei"),
