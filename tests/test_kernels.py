@@ -316,3 +316,24 @@ def test_planted_ties_through_classify_equal_the_exact_path():
 
     out = zscore.classify(sex=np.ones(age.size), age=age, weight=weight)
     assert out["zwei"].tolist() == expect * reps
+
+
+def test_an_error_in_one_chunk_stops_every_thread(monkeypatch):
+    """A failure in one chunk (MemoryError, Ctrl-C in the calling thread) is raised by the
+    call, and the other threads stop at their next chunk instead of scoring the rest."""
+    import zscore
+
+    calls = []
+    real = _kernels.finish
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise MemoryError("planted")
+        return real(*args)
+
+    monkeypatch.setattr(_kernels, "finish", failing)
+    n = 40 * _kernels.CHUNK
+    with pytest.raises(MemoryError, match="planted"):
+        zscore.classify(sex=np.ones(n), age=np.full(n, 300.0), weight=np.full(n, 8.0))
+    assert len(calls) < 10  # of 40 chunks

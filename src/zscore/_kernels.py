@@ -842,15 +842,17 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
                 run(a, b, buf)
         return
     work = iter(bounds)  # shared: next() on it is atomic under the GIL
-    errors: list[BaseException] = []
+    errors: list[BaseException] = []  # the first stops every thread at its next chunk
 
     def worker() -> None:
         try:
             buf = Chunks(rows)
             with np.errstate(all="ignore"):  # numpy's error state is per thread
                 for a, b in work:
+                    if errors:
+                        return
                     run(a, b, buf)
-        except BaseException as exc:  # pragma: no cover - re-raised in the caller
+        except BaseException as exc:  # Ctrl-C in the calling thread, MemoryError: re-raised
             errors.append(exc)
 
     helpers = [threading.Thread(target=worker, name="zscore-score", daemon=True)
