@@ -500,7 +500,9 @@ def classify(
     The same kind of table with the columns appended (``clenhei cmeasure c9mo_flag cbmi csex``,
     ``z*``/``f*`` per indicator computed, the category columns, ``reason`` and ``standard``),
     rows untouched. With ``data=None``, a dict of numpy arrays (flags as float32 with NaN for
-    missing, categories as object arrays with None).
+    missing); its label columns (``cmeasure``, the categories, ``reason``, ``standard``) are
+    :class:`zscore.labels.Labels`: codes and the distinct labels, read row by row as a label or
+    None (``out["stunting"][0]``, ``out["stunting"] == "stunted"``, ``np.asarray(...)``).
 
     Raises
     ------
