@@ -132,7 +132,7 @@ def round2_r(x):
     return round2_index(x)[0]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def round_half_up(x):
     """WHO's age rounding (anthro round_up): fraction >= 0.5 goes up. x must be >= 0."""
     f = math.floor(x)
@@ -141,12 +141,12 @@ def round_half_up(x):
     return f
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def is_valid_measurement(x):
     return x > 0.0 and x < math.inf
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def measurement_reason(x, r_missing, r_invalid):
     if x != x:
         return r_missing
@@ -218,9 +218,11 @@ K_DONE, K_PLAIN, K_RESTRICTED = 0, 1, 2
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _age_state(a, age_is_months, mode, constants):
-    """(reason, whole day, months, 2007 reference?, in the age range of its standard)."""
-    days_per_month = constants[0]
+def _age_state(a, age_is_months, mode, days_per_month, max_months, max_days, first_2007,
+               last_2007):
+    """(reason, whole day, months, 2007 reference?, in the age range of its standard). Takes
+    the constants one by one: an array argument of an inlined helper is reference-counted
+    (two atomic operations) on every row."""
     r_age = R_OK
     day = -1.0
     months = math.nan
@@ -235,11 +237,11 @@ def _age_state(a, age_is_months, mode, constants):
         months = a / days_per_month
         day = round_half_up(a)
     has_age = r_age == R_OK
-    new = mode == STANDARD_2007 or (mode == STANDARD_AUTO and has_age and months >= constants[11])
+    new = mode == STANDARD_2007 or (mode == STANDARD_AUTO and has_age and months >= first_2007)
     if new:
-        in_range = has_age and months >= constants[11] and months <= constants[12]
+        in_range = has_age and months >= first_2007 and months <= last_2007
     else:
-        in_range = has_age and months < constants[1] and day <= constants[2]
+        in_range = has_age and months < max_months and day <= max_days
     return r_age, day, months, new, in_range
 
 
@@ -285,12 +287,14 @@ def gather_2006(
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
     n_new = 0
+    dpm, max_months, max_days = constants[0], constants[1], constants[2]
+    first_2007, last_2007 = constants[11], constants[12]
     for i in range(start, stop):
         j = i - start
         sx = sex[i]
         r_sex = _sex_reason(sx)
-        r_age, day, months, new, in_age_range = _age_state(age[i], age_is_months, mode,
-                                                           constants)
+        r_age, day, months, new, in_age_range = _age_state(
+            age[i], age_is_months, mode, dpm, max_months, max_days, first_2007, last_2007)
         has_age = r_age == R_OK
         out_std[i] = 1 if new else 0
         n_new += 1 if new else 0
@@ -376,7 +380,7 @@ def gather_2006(
                     r = r_wei if k == I_WEI else r_bmi_input
             z = math.nan
             if r == R_OK:
-                t = DAY_TABLE_OF[k]
+                t = k if k < I_WFL else k - 1  # DAY_TABLE_OF[k], without an array
                 y_, l_, m_, s_ = y, day_tables[t, sxi, di, 0], day_tables[t, sxi, di, 1], \
                     day_tables[t, sxi, di, 2]
                 kind_ = K_PLAIN if k == I_LEN else K_RESTRICTED
@@ -468,13 +472,15 @@ def gather_2007(
     have_len = lenhei.shape[0] > 0
     have_wei = weight.shape[0] > 0
     max_months_wfa = constants[13]
+    dpm, max_months, max_days = constants[0], constants[1], constants[2]
+    first_2007, last_2007 = constants[11], constants[12]
     for i in range(start, stop):
         if out_std[i] != 1:
             continue
         j = i - start
         sx = sex[i]
-        r_age, _day, months, _new, in_age_range = _age_state(age[i], age_is_months, mode,
-                                                           constants)
+        r_age, _day, months, _new, in_age_range = _age_state(
+            age[i], age_is_months, mode, dpm, max_months, max_days, first_2007, last_2007)
         r_base = _sex_reason(sx)
         if r_base == R_OK:
             r_base = r_age
@@ -561,11 +567,13 @@ def gather_other(
 ):
     """Step 1 for head and arm circumference and the skinfolds (0-5 years; arm and skinfolds
     from day 91), after gather_2006."""
+    dpm, max_months, max_days = constants[0], constants[1], constants[2]
+    first_2007, last_2007 = constants[11], constants[12]
     for i in range(start, stop):
         j = i - start
         sx = sex[i]
-        r_age, day, _months, new, in_age_range = _age_state(age[i], age_is_months, mode,
-                                                           constants)
+        r_age, day, _months, new, in_age_range = _age_state(
+            age[i], age_is_months, mode, dpm, max_months, max_days, first_2007, last_2007)
         r_base = _sex_reason(sx)
         if r_base == R_OK:
             r_base = r_age
@@ -588,7 +596,7 @@ def gather_other(
                 y = other[k - I_HC, i]
                 r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
                 if r == R_OK:
-                    t = DAY_TABLE_OF[k]
+                    t = k if k < I_WFL else k - 1  # DAY_TABLE_OF[k], without an array
                     y_, l_, m_, s_ = y, day_tables[t, sxi, di, 0], day_tables[t, sxi, di, 1], \
                         day_tables[t, sxi, di, 2]
                     kind_ = K_RESTRICTED if restricted[k] else K_PLAIN
