@@ -160,8 +160,10 @@ def kernel_inputs(data: dict[str, np.ndarray]):
 
 
 def nbytes(arrays) -> int:
-    """Bytes held by arrays (an object array counts its pointers; its strings are shared)."""
-    return sum(np.asarray(a).nbytes for a in arrays)
+    """Bytes held by arrays (an object array counts its pointers; its strings are shared; a
+    zscore Labels column its codes)."""
+    return sum(a.codes.nbytes if hasattr(a, "categories") else np.asarray(a).nbytes
+               for a in arrays)
 
 
 #: Largest age of the all-ages generator, days (228 months, the end of WHO's 2007 reference).

@@ -43,9 +43,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data
+import _scalar_kernel
 
 import zscore
 from zscore import _kernels, rules
+from zscore.labels import Labels
 
 batch = importlib.import_module("zscore.classify")  # the module (zscore.classify is the function)
 
@@ -85,17 +87,59 @@ def kernel_path(inp) -> list:
     return batch.columns(raw, inp)
 
 
-def preallocated_kernel(inp):
-    """The parallel kernel alone, called again on arrays it has already written: the ceiling
-    for a whole call. Its arguments are captured from one compute() call."""
+def preallocated_kernel(inp, precision: str = "who"):
+    """The scoring kernel alone (all its threads), called again on arrays it has already
+    written: the ceiling for a whole call. Its arguments are captured from one compute()
+    call."""
     captured = {}
-    real = _kernels.score_parallel
-    _kernels.score_parallel = lambda *args: captured.setdefault("args", args)
+    real = _kernels.score
+    _kernels.score = lambda *args, **kw: captured.setdefault("args", (args, kw))
     try:
-        batch.compute(inp, age_unit="days", precision="who", scheme=rules.CATEGORIES_WHO)
+        batch.compute(inp, age_unit="days", precision=precision, scheme=rules.CATEGORIES_WHO)
     finally:
-        _kernels.score_parallel = real
-    return lambda: real(*captured["args"])
+        _kernels.score = real
+    args, kw = captured["args"]
+    return lambda: real(*args, **kw)
+
+
+def scalar_baseline(inp, precision: str = "who"):
+    """The scalar row kernel of before issue 13 (benchmarks/_scalar_kernel.py, its parallel
+    blocks on numba's threads), on output arrays it has written before."""
+    _, args = _scalar_kernel.arguments(inp, precision=precision)
+    return lambda: _scalar_kernel.score_parallel(*args)
+
+
+def old_against_new(data: dict, n: int, repeats: int = 5) -> dict:
+    """The scalar kernel of before against the chunked one, outputs preallocated, interleaved
+    (old, new, old, new ...) in the same minutes: M rows/s and CPU ns per row (both threads)."""
+    inp = _data.kernel_inputs(_data.head(data, n))
+    calls = {}
+    for precision in ("who", "full"):
+        calls[f"old {precision}"] = scalar_baseline(inp, precision)
+        calls[f"new {precision}"] = preallocated_kernel(inp, precision)
+    for call in calls.values():
+        call()  # compiled, memory touched
+    runs: dict[str, list] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            call()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            runs[name].append((n / wall, cpu / n * 1e9))
+    print(f"\n0. The scoring kernel alone, {n:,} rows, outputs preallocated: the scalar kernel of "
+          f"before issue 13 against the chunked one, interleaved, {repeats} repeats")
+    for name, values in runs.items():
+        rates = sorted(r for r, _ in values)
+        cpus = sorted(c for _, c in values)
+        print(f"   {name:<9} {rates[0] / 1e6:6.1f}-{rates[-1] / 1e6:5.1f} M rows/s   "
+              f"CPU {cpus[0]:4.0f}-{cpus[-1]:4.0f} ns/row")
+    for precision in ("who", "full"):
+        ratios = sorted(new[0] / old[0] for old, new in zip(runs[f"old {precision}"],
+                                                             runs[f"new {precision}"],
+                                                             strict=True))
+        print(f"   new / old, precision={precision!r}: {ratios[0]:.2f}-{ratios[-1]:.2f} x "
+              "(rows/s, each repeat)")
+    return {name: values for name, values in runs.items()}
 
 
 def throughput(data: dict, sizes: list[int]) -> dict:
@@ -148,34 +192,63 @@ def stages(d: dict) -> dict:
     zscore.classify, timed one by one; best of three per step."""
     n = d["sex"].size
     kwargs = _data.classify_kwargs(d)
-    given = {arg: kwargs.get(arg) for arg in batch.ARGUMENTS}
+    given = {arg: kwargs.get(arg) for arg in ("sex", "age", "weight", "lenhei", "measure",
+                                               "oedema", "headc", "armc", "triskin", "subskin",
+                                               "birth_date", "visit_date")}
     best: dict[str, float] = {}
     for _ in range(3):
         t0 = time.perf_counter()
-        inp = batch.gather_inputs(None, given)
+        with np.errstate(all="ignore"):
+            inp, _ = batch.gather(None, given)
         t1 = time.perf_counter()
         raw = batch.compute(inp, age_unit="days", precision="who", scheme=rules.CATEGORIES_WHO)
         t2 = time.perf_counter()
         columns = batch.columns(raw, inp)
         t3 = time.perf_counter()
-        batch.attach(None, columns)
+        out = batch.attach(None, columns)
         t4 = time.perf_counter()
+        for value in out.values():  # what the object arrays of before cost (np.asarray)
+            if isinstance(value, Labels):
+                np.asarray(value)
+        t5 = time.perf_counter()
         for key, seconds in (("inputs", t1 - t0), ("kernel", t2 - t1), ("columns", t3 - t2),
-                             ("output", t4 - t3)):
+                             ("output", t4 - t3), ("objects", t5 - t4)):
             best[key] = min(best.get(key, float("inf")), seconds)
         del inp, raw, columns
     labels = {
         "inputs": "parse inputs (numbers, text codes)",
         "kernel": "kernel, output arrays allocated (compute)",
         "columns": "reason labels, output columns (columns)",
-        "output": "numpy output: categories as object arrays, flags float32",
+        "output": "numpy output: flags float32, label columns as Labels",
+        "objects": "(not in a call) the label columns as object arrays",
     }
-    total = sum(best.values())
+    total = sum(v for k, v in best.items() if k != "objects")
     print(f"   where the time goes, {n:,} rows, classify with text codes (best of 3 per step):")
     for key, label in labels.items():
         print(f"     {label:<58}{best[key] * 1e3:>7.0f} ms {best[key] / n * 1e9:>6.1f} ns/row "
               f"{100 * best[key] / total:>4.0f} %")
+    print(f"     memory-only limit (read the inputs, write the outputs once, numpy copies): "
+          f"{memory_limit(d) / n * 1e9:.1f} ns/row")
     return {key: best[key] / n * 1e9 for key in labels}
+
+
+def memory_limit(d: dict) -> float:
+    """Seconds to read a call's numeric inputs and write its output bytes once (np.copyto into
+    fresh arrays of the outputs' sizes): what no implementation can beat on this machine."""
+    n = d["sex"].size
+    inputs = [d[k] for k in ("sex", "age", "weight", "lenhei", "measure_code", "oedema_code")]
+    # the outputs: 4 z (float64), clenhei, cbmi (float64), 4 flags (float32), 8 label codes and
+    # standard, cmeasure, c9mo_flag (int8), csex (float32), reason codes (int32)
+    out_bytes = n * (6 * 8 + 5 * 4 + 11 * 1 + 4)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sink = np.empty(out_bytes, dtype=np.uint8)
+        sink[:] = 1
+        for a in inputs:
+            a.sum()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 # --- 2. parsing codes ----------------------------------------------------------------------------
@@ -372,6 +445,8 @@ def main() -> None:
     kernel_path(_data.kernel_inputs(_data.head(data, 30_000)))
     zscore.classify(**_data.classify_kwargs(_data.head(data, 30_000)))
     results = {"environment": env}
+    if sizes[-1] >= batch.SMALL:
+        results["old_against_new"] = old_against_new(data, sizes[-1])
     results["throughput"] = throughput(data, sizes)
     results["code_parsing_ns"] = code_parsing(data, min(sizes[-1], 10**6))
     del data

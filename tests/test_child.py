@@ -99,3 +99,33 @@ def test_children_in_threads_do_not_share_results():
         t.join()
     assert all(len(v) == 1 for v in results.values())
     assert len({next(iter(v)) for v in results.values()}) == 6
+
+
+@pytest.mark.parametrize("precision", ["who", "full"])
+def test_children_one_by_one_equal_a_large_batch(precision):
+    """zscore.child (scalar formula, one numba call kept from call to call) against the same
+    children in one batch of several chunks (numpy's power and the fallback), mixing ages 0-19
+    years and calls with and without head circumference so that every path follows another."""
+    from zscore.parse import SMALL
+
+    rng = np.random.default_rng(11)
+    n = SMALL + 100
+    kids = dict(sex=rng.integers(1, 3, n).astype(float), age=rng.uniform(0, 6900, n),
+                weight=rng.uniform(2, 60, n), lenhei=rng.uniform(45, 175, n),
+                headc=rng.uniform(30, 55, n))
+    batch = zscore.classify(**kids, precision=precision)
+    for i in rng.choice(n, 60, replace=False):
+        kw = {k: float(v[i]) for k, v in kids.items()}
+        if i % 2:
+            del kw["headc"]
+        one = zscore.child(**kw, precision=precision)
+        for name, value in one.z.items():
+            expect = batch[name][i]
+            if value is None:
+                assert math.isnan(expect), (i, name)
+            elif precision == "who":
+                assert value == expect, (i, name)
+            else:
+                assert abs(value - expect) <= 1e-9, (i, name)
+        for cat, label in one.categories.items():
+            assert label == batch[cat][i], (i, cat)

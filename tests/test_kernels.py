@@ -198,3 +198,142 @@ def test_who_precision_is_the_exact_z_rounded():
         assert np.array_equal(got.view(np.int64), expected.view(np.int64)), name
     # flags and categories read the rounded z (unchanged code; the reference tests check them)
     assert np.isfinite(who["zwei"]).mean() > 0.5
+
+
+# --- the fast power's fallback (docs/performance.md, "The chunked kernel") ----------------------
+def _exact_z(y: float, l: float, m: float, s: float, restricted: bool) -> float:
+    """WHO's z with the correctly rounded power of Python (libm), written out (A11)."""
+    z = ((y / m) ** l - 1.0) / (s * l)
+    if restricted and z > 3.0:
+        sd3, sd2 = m * (1.0 + l * s * 3.0) ** (1.0 / l), m * (1.0 + l * s * 2.0) ** (1.0 / l)
+        return 3.0 + (y - sd3) / (sd3 - sd2)
+    if restricted and z < -3.0:
+        sd3, sd2 = m * (1.0 - l * s * 3.0) ** (1.0 / l), m * (1.0 - l * s * 2.0) ** (1.0 / l)
+        return -3.0 + (y - sd3) / (sd2 - sd3)
+    return z
+
+
+def _planted(l: float, m: float, s: float, targets: list[float], restricted: bool):
+    """Measurements y whose exact z lies so close to a 2-decimal tie (targets, in z) that a
+    power one ulp off (up or down) rounds to the other side: (y, the power one ulp off)."""
+    found = []
+    for t in targets:
+        y0 = m * (1.0 + l * s * t) ** (1.0 / l)
+        y = y0 - 2000 * math.ulp(y0)
+        for _ in range(4000):
+            y = math.nextafter(y, math.inf)
+            p = (y / m) ** l
+            exact = r_round2(_exact_z(y, l, m, s, restricted))
+            for q in (math.nextafter(p, math.inf), math.nextafter(p, -math.inf)):
+                if r_round2((q - 1.0) / (s * l)) != exact:
+                    found.append((y, q))
+                    break
+            if len(found) and found[-1][0] == y:
+                break
+        else:
+            raise AssertionError(f"no planted value near z = {t}")
+    return found
+
+
+def _finish(ys, ps, l, m, s, kind, who_round):
+    """_kernels.finish on one indicator (weight-for-age's flags), fed the powers ps."""
+    n = len(ys)
+    buf = _kernels.Chunks(1, n)
+    buf.x[0] = np.array(ys) / m
+    buf.l[0], buf.m[0], buf.s[0], buf.y[0] = l, m, s, ys
+    buf.p[0] = ps
+    buf.kind[0] = kind
+    out_z = np.full((1, n), np.nan)
+    out_f = np.zeros((1, n), dtype=np.int8)
+    _kernels.finish(
+        0, n, np.array([_kernels.I_WEI]), np.array([0]),
+        np.array([i.flag_low for i in rules.INDICATORS_2006]),
+        np.array([i.flag_high for i in rules.INDICATORS_2006]), who_round, out_z, out_f,
+        buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p, buf.z, buf.need)
+    return out_z[0], out_f[0]
+
+
+@pytest.mark.parametrize("l, m, s", [
+    (-0.3521, 8.9481, 0.11064),  # weight-for-age-like: |S L| = 0.039
+    (0.0001, 10.2, 0.113),  # L near 0 as in weianthro (|S L| = 1.1e-5): the error x 3,500
+    (-1.7884, 21.5, 0.137),  # BMI-for-age 5-19 y: large |L|
+])
+def test_a_power_one_ulp_off_never_changes_a_who_z(l, m, s):
+    """Plant measurements whose exact z is within an ulp-sized error of a 2-decimal tie, feed
+    step 3 of the kernel the power one ulp off in the direction that flips R's rounding, and
+    check every z, flag and full-precision z is still the exact path's."""
+    targets = [-2.995, -1.005, -0.015, 0.125, 1.995, 2.675, 2.995]
+    planted = _planted(l, m, s, targets, restricted=True)
+    ys = [y for y, _ in planted]
+    off = [q for _, q in planted]
+    exact = [_exact_z(y, l, m, s, True) for y in ys]
+    # the precondition: with the planted power, the rounding really flips
+    assert all(r_round2((q - 1.0) / (s * l)) != r_round2(e) for q, e in zip(off, exact,
+                                                                           strict=True))
+    for kind in (_kernels.K_RESTRICTED, _kernels.K_PLAIN):
+        z, f = _finish(ys, off, l, m, s, kind, True)
+        assert z.tolist() == [r_round2(e) for e in exact]
+        assert f.tolist() == [int(e < -6 or e > 5) for e in z]
+        full, _ = _finish(ys, off, l, m, s, kind, False)
+        assert full.tolist() == exact  # near a tie the full z is the exact one, bit for bit
+
+
+def test_the_tails_and_tiny_sl_take_the_scalar_formula():
+    """Beyond +-3 SD (restricted LMS) and where the error bound from |S L| is too large, step 3
+    recomputes the z with the scalar formula whatever power it was given."""
+    l, m, s = -0.3521, 8.9481, 0.11064
+    ys = [m * (1.0 + l * s * t) ** (1.0 / l) for t in (-4.2, 3.7, 5.5)]
+    garbage = [1.5, 0.5, 7.0]  # powers nothing like (y/M)^L
+    z, _ = _finish(ys, garbage, l, m, s, _kernels.K_RESTRICTED, False)
+    assert z.tolist() == [_exact_z(y, l, m, s, True) for y in ys]
+    l = 1e-7  # |S L| ~ 1e-8: the fast z's error bound exceeds MAX_Z_ERROR
+    ys = [9.5, 10.5]
+    z, _ = _finish(ys, [2.0, 2.0], l, m, s, _kernels.K_PLAIN, False)
+    assert z.tolist() == [_exact_z(y, l, m, s, False) for y in ys]
+
+
+def test_planted_ties_through_classify_equal_the_exact_path():
+    """The same planted weights (weight-for-age at the day where WHO's L is nearest 0, and at
+    a day with an ordinary L) through classify's chunked pipeline and numpy's power, in a batch
+    of several chunks on two threads: WHO-precision zwei equals R's rounding of the exact z."""
+    from zscore import tables
+
+    day_tables = tables.packed_2006().day_tables[rules.DAY_TABLES.index("wei_2006")]
+    boys = day_tables[0, :1827]
+    tiny = int(np.nanargmin(np.abs(boys[:, 0])))
+    rows, expect = [], []
+    for day in (tiny, 300):
+        l, m, s = boys[day]
+        for y, _ in _planted(l, m, s, [-2.995, -0.015, 1.005, 2.675], restricted=True):
+            rows.append((day, y))
+            expect.append(r_round2(_exact_z(y, l, m, s, True)))
+    from zscore.parse import SMALL
+
+    reps = SMALL // len(rows) + 1  # threads from SMALL rows
+    age = np.tile([float(d) for d, _ in rows], reps)
+    weight = np.tile([y for _, y in rows], reps)
+    import zscore
+
+    out = zscore.classify(sex=np.ones(age.size), age=age, weight=weight)
+    assert out["zwei"].tolist() == expect * reps
+
+
+def test_an_error_in_one_chunk_stops_every_thread(monkeypatch):
+    """A failure in one chunk (MemoryError, Ctrl-C in the calling thread) is raised by the
+    call, and the other threads stop at their next chunk instead of scoring the rest."""
+    import zscore
+
+    calls = []
+    real = _kernels.finish
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise MemoryError("planted")
+        return real(*args)
+
+    monkeypatch.setattr(_kernels, "finish", failing)
+    n = 40 * _kernels.CHUNK
+    with pytest.raises(MemoryError, match="planted"):
+        zscore.classify(sex=np.ones(n), age=np.full(n, 300.0), weight=np.full(n, 8.0))
+    assert len(calls) < 10  # of 40 chunks

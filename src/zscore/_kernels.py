@@ -20,6 +20,8 @@ replaced by its serial twin in a process forked after GNU OpenMP started (docs/t
 from __future__ import annotations
 
 import math
+import os
+import threading
 
 import numpy as np
 from numba import njit, prange
@@ -130,7 +132,7 @@ def round2_r(x):
     return round2_index(x)[0]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def round_half_up(x):
     """WHO's age rounding (anthro round_up): fraction >= 0.5 goes up. x must be >= 0."""
     f = math.floor(x)
@@ -139,12 +141,12 @@ def round_half_up(x):
     return f
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def is_valid_measurement(x):
     return x > 0.0 and x < math.inf
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def measurement_reason(x, r_missing, r_invalid):
     if x != x:
         return r_missing
@@ -179,67 +181,123 @@ def lerp(lo, up, d):
     return lo + d * (up - lo)
 
 
-@njit(cache=True, error_model="numpy")
-def score_rows(
-    start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, lenhei_tables, month_tables, mode,
-    slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
-    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+# --- the scoring kernel ---------------------------------------------------------------------------
+# A batch is scored a chunk of CHUNK rows at a time, in three steps (docs/performance.md):
+#
+# 1. gather (numba): every rule of a row up to its L, M, S: reasons, the cleaned columns, the
+#    z-scores that need no power (L = 1) and, for the others, x = y/M, L, M, S and y into the
+#    chunk's structure-of-arrays buffers. Three kernels, each compiled the first time a batch
+#    needs it: gather_2006 (every row; the 0-5 year rules), gather_2007 (only when the chunk has
+#    rows scored with the 2007 reference) and gather_other (only when head or arm circumference
+#    or a skinfold was supplied);
+# 2. the powers x^L of the whole chunk in one numpy call (vectorised: AVX-512 where the CPU has
+#    it, several times faster than one pow() call per value);
+# 3. finish (numba): the z-scores from the powers, the restricted LMS tails, WHO rounding,
+#    flags and categories. Wherever the power's error (at most ~1 ulp, bounded here by 4.5 ulp)
+#    could change a result, the z is recomputed with the scalar formula (lms_z, restricted_z):
+#    near a 2-decimal rounding tie (its margin from L and S of the row), near the +-3 SD switch
+#    of the restricted LMS, where |S L| is so small that the error is not negligible, and for any
+#    odd value (x^L not a normal number, |z| >= 1000).
+#
+# Every batch takes these steps, one child too (so a row's z never depends on the size of its
+# batch, bit for bit). Chunks run on several Python threads (every step releases the GIL).
+
+#: Rows per chunk: the buffers of one chunk (six float64 rows per powered indicator) stay in
+#: the core's cache.
+CHUNK = 4096
+#: Bound on the relative error of numpy's power against the correctly rounded x^L (measured:
+#: 0.72 ulp for numpy's AVX-512 code, 0.5 for glibc's pow; 1e-15 is 4.5 ulp).
+POWER_ERROR = 1e-15
+#: Beyond this bound on |z(fast) - z(exact)| the z is recomputed exactly (precision="full"
+#: promises 1e-9; WHO's smallest |S L|, 7.7e-6, gives ~1.3e-10 at x^L = 1).
+MAX_Z_ERROR = 1e-10
+#: Margin, in hundredths of z, of the rounding-tie test (round2_index's own margin is 1e-7).
+TIE_MARGIN = 2e-7
+#: gather's buffer kinds: nothing left to do, plain LMS from the power, restricted LMS.
+K_DONE, K_PLAIN, K_RESTRICTED = 0, 1, 2
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _age_state(a, age_is_months, mode, days_per_month, max_months, max_days, first_2007,
+               last_2007):
+    """(reason, whole day, months, 2007 reference?, in the age range of its standard). Takes
+    the constants one by one: an array argument of an inlined helper is reference-counted
+    (two atomic operations) on every row."""
+    r_age = R_OK
+    day = -1.0
+    months = math.nan
+    if a != a:
+        r_age = R_AGE_MISSING
+    elif not (a >= 0.0):  # negative (or unparseable text, -inf); +inf is merely too old
+        r_age = R_AGE_INVALID
+    elif age_is_months:
+        months = a
+        day = round_half_up(a * days_per_month)
+    else:
+        months = a / days_per_month
+        day = round_half_up(a)
+    has_age = r_age == R_OK
+    new = mode == STANDARD_2007 or (mode == STANDARD_AUTO and has_age and months >= first_2007)
+    if new:
+        in_range = has_age and months >= first_2007 and months <= last_2007
+    else:
+        in_range = has_age and months < max_months and day <= max_days
+    return r_age, day, months, new, in_range
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _sex_reason(sx):
+    if sx == 0:
+        return R_SEX_MISSING
+    if sx < 0:
+        return R_SEX_INVALID
+    return R_OK
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _score_now(l, ps):
+    """Whether gather computes a z at once (scalar formula): L = 1 (no power) or no buffer
+    row. Otherwise it leaves x = y/M, L, M, S, y in the buffers for steps 2 and 3. (No helper of
+    the row loops takes an array: numba would reference-count it per call.)"""
+    return ps < 0 or l == 1.0
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _z_now(y, l, m, s, kind):
+    return restricted_z(y, l, m, s) if kind == K_RESTRICTED else lms_z(y, l, m, s)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def gather_2006(
+    start, stop, sex, age, age_is_months, weight, lenhei, measure, oedema,
+    day_tables, lenhei_tables, mode, slot, pslot, constants,
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason,
+    bx, bl, bm, bs, by, bkind,
 ):
-    """Rows start..stop-1 (see score_parallel for the arguments). Called directly for a handful
-    of rows (one child), where threads cost more than they save."""
-    days_per_month = constants[0]
-    max_months = constants[1]
-    max_days = constants[2]
+    """Step 1 for rows start..stop-1: every row's common rules, and the 2006 indicators zlen,
+    zwei, zbmi and zwfl (see score for the arguments). Returns the number of rows of the 2007
+    reference, whose age-based z-scores gather_2007 fills in."""
     switch_day = constants[3]
     standing_min_months = constants[4]
     adjust_cm = constants[5]
     wfl_switch_cm = constants[6]
     wfl_lo, wfl_hi, wfh_lo, wfh_hi = constants[7], constants[8], constants[9], constants[10]
-    min_months_2007, max_months_2007, max_months_wfa = constants[11], constants[12], constants[13]
     have_len = lenhei.shape[0] > 0
     have_wei = weight.shape[0] > 0
-    have_other = other.shape[1] > 0
-    ncat = cat_slot.shape[0]
-    ncol = out_cat.shape[0]
-    nactive = slot_indicator.shape[0]
     wfl_first = int(round(wfl_lo * 10.0))
     wfh_first = int(round(wfh_lo * 10.0))
+    n_new = 0
+    dpm, max_months, max_days = constants[0], constants[1], constants[2]
+    first_2007, last_2007 = constants[11], constants[12]
     for i in range(start, stop):
-        # --- sex
+        j = i - start
         sx = sex[i]
-        r_sex = R_OK
-        if sx == 0:
-            r_sex = R_SEX_MISSING
-        elif sx < 0:
-            r_sex = R_SEX_INVALID
-        # --- age: rounded whole day for 0-5 y lookups, unrounded months for the rest
-        a = age[i]
-        r_age = R_OK
-        day = -1.0
-        months = math.nan
-        if a != a:
-            r_age = R_AGE_MISSING
-        elif not (a >= 0.0):  # negative (or unparseable text, -inf); +inf is merely too old
-            r_age = R_AGE_INVALID
-        else:
-            if age_is_months:
-                months = a
-                day = round_half_up(a * days_per_month)
-            else:
-                months = a / days_per_month
-                day = round_half_up(a)
+        r_sex = _sex_reason(sx)
+        r_age, day, months, new, in_age_range = _age_state(
+            age[i], age_is_months, mode, dpm, max_months, max_days, first_2007, last_2007)
         has_age = r_age == R_OK
-        # --- the standard: WHO 2006 (0-5 y) or the 2007 reference (5-19 y)
-        new = mode == STANDARD_2007 or (
-            mode == STANDARD_AUTO and has_age and months >= min_months_2007)
         out_std[i] = 1 if new else 0
-        if new:
-            in_age_range = has_age and months >= min_months_2007 and months <= max_months_2007
-        else:
-            in_age_range = has_age and months < max_months and day <= max_days
-        # --- oedema
+        n_new += 1 if new else 0
         oe = oedema[i]
         r_oedema = R_OK
         if oe == 1:
@@ -290,31 +348,24 @@ def score_rows(
                     bmi = math.nan
                     r_bmi_input = R_MEASUREMENT_INVALID
             out_cbmi[i] = bmi
-        # --- the age-based reason shared by every indicator (before its own checks)
         r_base = r_sex
         if r_base == R_OK:
             r_base = r_age
             if r_base == R_OK and not in_age_range:
                 r_base = R_AGE_OUT_OF_RANGE
         sxi = max(int(sx) - 1, 0)
-        # table rows: whole day (2006) or the two whole months around the age (2007)
-        di = 0
-        mlo = 0
-        mup = 0
-        dm = 0.0
-        if in_age_range:
-            if new:
-                mlo = int(math.trunc(months))
-                mup = int(math.trunc(months + 1.0))
-                dm = months - mlo
-            else:
-                di = int(day)
-        # Each z-score, unrounded, straight into out_z (no helper takes an array: numba would
-        # reference-count it on every call); the reason codes packed 5 bits per indicator.
+        di = int(day) if in_age_range and not new else 0
         key = np.int64(0)
-        for k in (I_LEN, I_WEI, I_BMI):  # the age-based indicators both standards have
+        # the age-based indicators both standards have; a 2007 row is left to gather_2007
+        for k in (I_LEN, I_WEI, I_BMI):
             sl = slot[k]
             if sl < 0:
+                continue
+            ps = pslot[k]
+            if new:
+                out_z[sl, i] = math.nan
+                if ps >= 0:
+                    bkind[ps, j] = K_DONE
                 continue
             r = r_base
             if k == I_LEN:
@@ -323,33 +374,34 @@ def score_rows(
                     r = r_len
             else:  # weight- and BMI-for-age: missing with oedema
                 y = w if k == I_WEI else bmi
-                if r == R_OK and new and k == I_WEI and months > max_months_wfa:
-                    r = R_AGE_OUT_OF_RANGE
                 if r == R_OK:
                     r = r_oedema
                 if r == R_OK:
                     r = r_wei if k == I_WEI else r_bmi_input
             z = math.nan
             if r == R_OK:
-                if new:
-                    t = 0 if k == I_LEN else (1 if k == I_WEI else 2)
-                    l = month_tables[t, sxi, mlo, 0]
-                    m = month_tables[t, sxi, mlo, 1]
-                    s = month_tables[t, sxi, mlo, 2]
-                    if dm > 0.0:  # anthroplus: linear in age between whole months
-                        l = lerp(l, month_tables[t, sxi, mup, 0], dm)
-                        m = lerp(m, month_tables[t, sxi, mup, 1], dm)
-                        s = lerp(s, month_tables[t, sxi, mup, 2], dm)
+                t = k if k < I_WFL else k - 1  # DAY_TABLE_OF[k], without an array
+                y_, l_, m_, s_ = y, day_tables[t, sxi, di, 0], day_tables[t, sxi, di, 1], \
+                    day_tables[t, sxi, di, 2]
+                kind_ = K_PLAIN if k == I_LEN else K_RESTRICTED
+                if _score_now(l_, ps):
+                    z = _z_now(y_, l_, m_, s_, kind_)
+                    if ps >= 0:
+                        bkind[ps, j] = K_DONE
                 else:
-                    t = DAY_TABLE_OF[k]
-                    l = day_tables[t, sxi, di, 0]
-                    m = day_tables[t, sxi, di, 1]
-                    s = day_tables[t, sxi, di, 2]
-                z = lms_z(y, l, m, s) if k == I_LEN else restricted_z(y, l, m, s)
+                    bx[ps, j] = y_ / m_
+                    bl[ps, j] = l_
+                    bm[ps, j] = m_
+                    bs[ps, j] = s_
+                    by[ps, j] = y_
+                    bkind[ps, j] = kind_
+            elif ps >= 0:
+                bkind[ps, j] = K_DONE
             out_z[sl, i] = z
             key |= np.int64(r) << np.int64(5 * k)
         sl = slot[I_WFL]
         if sl >= 0:  # weight-for-length/height: age only when present (else by position)
+            ps = pslot[I_WFL]
             r = r_sex
             if r == R_OK and has_age and not in_age_range:
                 r = R_AGE_OUT_OF_RANGE
@@ -362,6 +414,7 @@ def score_rows(
             if r == R_OK:
                 r = r_len
             z = math.nan
+            done = True
             if r == R_OK:
                 if has_age:
                     use_length = day < switch_day
@@ -384,121 +437,477 @@ def score_rows(
                         l = lerp(l, lenhei_tables[tb, sxi, up, 0], d)
                         m = lerp(m, lenhei_tables[tb, sxi, up, 1], d)
                         s = lerp(s, lenhei_tables[tb, sxi, up, 2], d)
-                    z = restricted_z(w, l, m, s)
+                    y_, l_, m_, s_, kind_ = w, l, m, s, K_RESTRICTED
+                    if _score_now(l_, ps):
+                        z = _z_now(y_, l_, m_, s_, kind_)
+                        if ps >= 0:
+                            bkind[ps, j] = K_DONE
+                    else:
+                        bx[ps, j] = y_ / m_
+                        bl[ps, j] = l_
+                        bm[ps, j] = m_
+                        bs[ps, j] = s_
+                        by[ps, j] = y_
+                        bkind[ps, j] = kind_
+                    done = False
                 else:
                     r = R_LENHEI_OUT_OF_RANGE
+            if done and ps >= 0:
+                bkind[ps, j] = K_DONE
             out_z[sl, i] = z
             key |= np.int64(r) << np.int64(5 * I_WFL)
-        if have_other:  # head and arm circumference, skinfolds (arm and skinfolds from day 91)
-            for k in range(I_HC, I_SS + 1):
-                sl = slot[k]
-                if sl < 0:
-                    continue
-                r = r_base
-                if r == R_OK and (new or day < min_day[k]):
-                    r = R_AGE_OUT_OF_RANGE
-                z = math.nan
-                if r == R_OK:
-                    y = other[k - I_HC, i]
-                    r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
-                    if r == R_OK:
-                        t = DAY_TABLE_OF[k]
-                        l = day_tables[t, sxi, di, 0]
-                        m = day_tables[t, sxi, di, 1]
-                        s = day_tables[t, sxi, di, 2]
-                        z = restricted_z(y, l, m, s) if restricted[k] else lms_z(y, l, m, s)
-                out_z[sl, i] = z
-                key |= np.int64(r) << np.int64(5 * k)
         out_reason[i] = key
-        # WHO rounding, then flags and categories from the z as returned
-        for sl in range(nactive):
-            z = out_z[sl, i]
-            if who_round:
-                z = round2_index(z)[0]
-                out_z[sl, i] = z
-            k = slot_indicator[sl]
-            out_f[sl, i] = flag_of(z, flag_low[k], flag_high[k])
-        for c in range(ncol):  # a column without a rule for this row's standard stays missing
-            out_cat[c, i] = -1
-        std_bit = 2 if new else 1
-        for c in range(ncat):
-            if (cat_std[c] & std_bit) == 0:
+    return n_new
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def gather_2007(
+    start, stop, sex, age, age_is_months, weight, lenhei, oedema,
+    month_tables, mode, slot, pslot, constants,
+    out_std, out_cbmi, out_z, out_reason,
+    bx, bl, bm, bs, by, bkind,
+):
+    """Step 1, the age-based z-scores (zlen, zwei, zbmi) of the rows gather_2006 gave the 2007
+    reference (out_std 1), after it: linear in age between whole months (anthroplus)."""
+    have_len = lenhei.shape[0] > 0
+    have_wei = weight.shape[0] > 0
+    max_months_wfa = constants[13]
+    dpm, max_months, max_days = constants[0], constants[1], constants[2]
+    first_2007, last_2007 = constants[11], constants[12]
+    for i in range(start, stop):
+        if out_std[i] != 1:
+            continue
+        j = i - start
+        sx = sex[i]
+        r_age, _day, months, _new, in_age_range = _age_state(
+            age[i], age_is_months, mode, dpm, max_months, max_days, first_2007, last_2007)
+        r_base = _sex_reason(sx)
+        if r_base == R_OK:
+            r_base = r_age
+            if r_base == R_OK and not in_age_range:
+                r_base = R_AGE_OUT_OF_RANGE
+        oe = oedema[i]
+        r_oedema = R_OEDEMA if oe == 1 else (R_OEDEMA_INVALID if oe < 0 else R_OK)
+        r_len = R_OK
+        clh = math.nan
+        if have_len:
+            clh = lenhei[i]
+            r_len = measurement_reason(clh, R_LENHEI_MISSING, R_LENHEI_INVALID)
+        r_wei = R_OK
+        w = math.nan
+        if have_wei:
+            w = weight[i]
+            r_wei = measurement_reason(w, R_WEIGHT_MISSING, R_WEIGHT_INVALID)
+        r_bmi_input = r_wei if r_wei != R_OK else r_len
+        bmi = math.nan
+        if have_len and have_wei:
+            bmi = out_cbmi[i]  # gather_2006 left NaN where it over- or underflowed
+            if r_bmi_input == R_OK and bmi != bmi:
+                r_bmi_input = R_MEASUREMENT_INVALID
+        sxi = max(int(sx) - 1, 0)
+        mlo = 0
+        mup = 0
+        dm = 0.0
+        if in_age_range:
+            mlo = int(math.trunc(months))
+            mup = int(math.trunc(months + 1.0))
+            dm = months - mlo
+        key = out_reason[i]
+        for k in (I_LEN, I_WEI, I_BMI):
+            sl = slot[k]
+            if sl < 0:
                 continue
-            sl = cat_slot[c]
-            z = out_z[sl, i]
-            code = -1
-            if z == z and out_f[sl, i] != 1:
-                h = z * 100.0  # after WHO rounding z = h/100 exactly: the class is tabulated
-                if who_round and abs(h) < HUNDREDTHS - 1:
-                    code = cat_lut[c, int(round(h)) + HUNDREDTHS - 1]
+            ps = pslot[k]
+            r = r_base
+            if k == I_LEN:
+                y = clh
+                if r == R_OK:
+                    r = r_len
+            else:
+                y = w if k == I_WEI else bmi
+                if r == R_OK and k == I_WEI and months > max_months_wfa:
+                    r = R_AGE_OUT_OF_RANGE
+                if r == R_OK:
+                    r = r_oedema
+                if r == R_OK:
+                    r = r_wei if k == I_WEI else r_bmi_input
+            z = math.nan
+            if r == R_OK:
+                t = 0 if k == I_LEN else (1 if k == I_WEI else 2)
+                l = month_tables[t, sxi, mlo, 0]
+                m = month_tables[t, sxi, mlo, 1]
+                s = month_tables[t, sxi, mlo, 2]
+                if dm > 0.0:
+                    l = lerp(l, month_tables[t, sxi, mup, 0], dm)
+                    m = lerp(m, month_tables[t, sxi, mup, 1], dm)
+                    s = lerp(s, month_tables[t, sxi, mup, 2], dm)
+                y_, l_, m_, s_, kind_ = y, l, m, s, K_PLAIN if k == I_LEN else K_RESTRICTED
+                if _score_now(l_, ps):
+                    z = _z_now(y_, l_, m_, s_, kind_)
+                    if ps >= 0:
+                        bkind[ps, j] = K_DONE
                 else:
-                    j = 0
-                    for b in range(cat_ncut[c]):  # branch-free count: z is random
-                        cut = cat_cuts[c, b]
-                        j += np.int64((z > cut) | ((z == cut) & cat_closed_up[c, b]))
-                    code = cat_remap[c, j]
-            out_cat[cat_col[c], i] = code
+                    bx[ps, j] = y_ / m_
+                    bl[ps, j] = l_
+                    bm[ps, j] = m_
+                    bs[ps, j] = s_
+                    by[ps, j] = y_
+                    bkind[ps, j] = kind_
+            elif ps >= 0:
+                bkind[ps, j] = K_DONE
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * k)
+        out_reason[i] = key
 
 
-def score_parallel(
-    sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, lenhei_tables, month_tables, mode,
-    slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
-    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
+@njit(cache=True, error_model="numpy", nogil=True)
+def gather_other(
+    start, stop, sex, age, age_is_months, other, day_tables, mode, slot, pslot, restricted,
+    min_day, constants, out_z, out_reason, bx, bl, bm, bs, by, bkind,
 ):
-    """Compute every active indicator for every row, in parallel blocks of rows (on one thread
-    where numba's threads cannot run: see zscore._threads).
+    """Step 1 for head and arm circumference and the skinfolds (0-5 years; arm and skinfolds
+    from day 91), after gather_2006."""
+    dpm, max_months, max_days = constants[0], constants[1], constants[2]
+    first_2007, last_2007 = constants[11], constants[12]
+    for i in range(start, stop):
+        j = i - start
+        sx = sex[i]
+        r_age, day, _months, new, in_age_range = _age_state(
+            age[i], age_is_months, mode, dpm, max_months, max_days, first_2007, last_2007)
+        r_base = _sex_reason(sx)
+        if r_base == R_OK:
+            r_base = r_age
+            if r_base == R_OK and not in_age_range:
+                r_base = R_AGE_OUT_OF_RANGE
+        sxi = max(int(sx) - 1, 0)
+        di = int(day) if in_age_range and not new else 0
+        key = out_reason[i]
+        for k in range(I_HC, I_SS + 1):
+            sl = slot[k]
+            if sl < 0:
+                continue
+            ps = pslot[k]
+            r = r_base
+            if r == R_OK and (new or day < min_day[k]):
+                r = R_AGE_OUT_OF_RANGE
+            z = math.nan
+            done = True
+            if r == R_OK:
+                y = other[k - I_HC, i]
+                r = measurement_reason(y, R_MEASUREMENT_MISSING, R_MEASUREMENT_INVALID)
+                if r == R_OK:
+                    t = k if k < I_WFL else k - 1  # DAY_TABLE_OF[k], without an array
+                    y_, l_, m_, s_ = y, day_tables[t, sxi, di, 0], day_tables[t, sxi, di, 1], \
+                        day_tables[t, sxi, di, 2]
+                    kind_ = K_RESTRICTED if restricted[k] else K_PLAIN
+                    if _score_now(l_, ps):
+                        z = _z_now(y_, l_, m_, s_, kind_)
+                        if ps >= 0:
+                            bkind[ps, j] = K_DONE
+                    else:
+                        bx[ps, j] = y_ / m_
+                        bl[ps, j] = l_
+                        bm[ps, j] = m_
+                        bs[ps, j] = s_
+                        by[ps, j] = y_
+                        bkind[ps, j] = kind_
+                    done = False
+            if done and ps >= 0:
+                bkind[ps, j] = K_DONE
+            out_z[sl, i] = z
+            key |= np.int64(r) << np.int64(5 * k)
+        out_reason[i] = key
 
-    other: float64[4, n] (headc, armc, triskin, subskin) or [4, 0]; day_tables: float64[7, 2,
-    1827, 3]; lenhei_tables: float64[2 (length, height), 2, 651, 3]; month_tables: float64[3
-    (height, weight, BMI), 2, 230, 3]; mode: STANDARD_AUTO, STANDARD_2006 or STANDARD_2007;
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def finish(
+    start, stop, slot_indicator, slot_pslot, flag_low, flag_high, who_round, out_z, out_f,
+    bx, bl, bm, bs, by, bkind, bp, bz, bneed,
+):
+    """Step 3 for rows start..stop-1: z-scores from the powers, WHO rounding, then the flags
+    from the z as returned (categories_who or categories_full follow). One pass per step and
+    indicator over the chunk's rows (1-d views), without branches on the data so that LLVM
+    vectorises them, each followed by the rare rows that need the scalar formula (bneed marks
+    them)."""
+    size = stop - start
+    for sl in range(slot_indicator.shape[0]):
+        ps = slot_pslot[sl]
+        zrow = out_z[sl, start:stop]
+        frow = out_f[sl, start:stop]
+        # --- z from the power, and which rows the power's error could change
+        if ps >= 0:
+            kinds, pw, ls, ss = bkind[ps, :size], bp[ps, :size], bl[ps, :size], bs[ps, :size]
+            for j in range(size):
+                kind = kinds[j]
+                p = pw[j]
+                sl_ = ss[j] * ls[j]
+                z = (p - 1.0) / sl_  # the operations of lms_z on the same x = y/M
+                bound = POWER_ERROR * p / abs(sl_)  # >= |z - z of the exact power|
+                h = 100.0 * abs(z)
+                odd = ((p > 1e-300) & (p < 1e300) & (bound <= MAX_Z_ERROR)
+                       & (abs(z) < 1e3)) == 0
+                tie = abs(h - math.floor(h) - 0.5) <= TIE_MARGIN + 100.0 * bound
+                tail = (kind == K_RESTRICTED) & (abs(z) >= 3.0 - bound)  # tails: no power of x
+                done = kind == K_DONE
+                bz[j] = zrow[j] if done else z
+                bneed[j] = (done == 0) & (odd | tie | tail)
+            for j in range(size):
+                if bneed[j]:
+                    y, l, m, s = by[ps, j], bl[ps, j], bm[ps, j], bs[ps, j]
+                    bz[j] = restricted_z(y, l, m, s) if kinds[j] == K_RESTRICTED \
+                        else lms_z(y, l, m, s)
+        else:
+            for j in range(size):
+                bz[j] = zrow[j]
+        # --- WHO rounding (round2_index's table-free branch), flags
+        k = slot_indicator[sl]
+        lo, hi = flag_low[k], flag_high[k]
+        for j in range(size):
+            z = bz[j]
+            if who_round:
+                a = abs(z)
+                h = 100.0 * a
+                i10 = math.floor(h)
+                frac = h - i10
+                near = (a < 1e5) & (abs(frac - 0.5) > 1e-7)
+                rounded = math.copysign((i10 + (frac > 0.5)) / 100.0, z)
+                bneed[j] = (near == 0) & (z == z)  # ties, huge and infinite z: round2_index
+                z = rounded if near else z
+            zrow[j] = z
+            frow[j] = np.int8(-1) if z != z else np.int8((z < lo) | (z > hi))
+        if who_round:
+            for j in range(size):
+                if bneed[j]:
+                    z = round2_index(bz[j])[0]
+                    zrow[j] = z
+                    frow[j] = flag_of(z, lo, hi)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def categories_who(start, stop, cat_slot, cat_col, cat_std, cat_lut, out_std, out_z, out_f,
+                   out_cat):
+    """Step 3, categories at WHO precision, after finish: where a z is present and not
+    flagged, z = k/100 and its class is tabulated (cat_lut). A z that is not flagged is within
+    +-6 (classify checks the thresholds): always inside the table."""
+    size = stop - start
+    std = out_std[start:stop]
+    for c in range(out_cat.shape[0]):  # a column without a rule for a row's standard: missing
+        crow = out_cat[c, start:stop]
+        for j in range(size):  # (loops, not slice assignments: those take long to compile)
+            crow[j] = -1
+    for c in range(cat_slot.shape[0]):
+        zrow = out_z[cat_slot[c], start:stop]
+        frow = out_f[cat_slot[c], start:stop]
+        crow = out_cat[cat_col[c], start:stop]
+        bits = cat_std[c]  # 1: the 2006 standards' rows, 2: the 2007 reference's
+        lut = cat_lut[c]
+        for j in range(size):
+            h = zrow[j] * 100.0
+            ok = abs(h) < HUNDREDTHS - 1  # False for NaN
+            code = lut[np.int64(math.floor((h if ok else 0.0) + 0.5)) + HUNDREDTHS - 1]
+            valid = ok & ((bits & (np.int64(std[j]) + 1)) != 0) & (frow[j] != 1)
+            crow[j] = code if valid else crow[j]
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def categories_full(start, stop, cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut,
+                    cat_remap, out_std, out_z, out_f, out_cat, bcode):
+    """Step 3, categories at full precision, after finish: where a z is present and not
+    flagged, the boundaries it passed, counted one boundary at a time."""
+    size = stop - start
+    std = out_std[start:stop]
+    for c in range(out_cat.shape[0]):
+        crow = out_cat[c, start:stop]
+        for j in range(size):
+            crow[j] = -1
+    for c in range(cat_slot.shape[0]):
+        zrow = out_z[cat_slot[c], start:stop]
+        frow = out_f[cat_slot[c], start:stop]
+        crow = out_cat[cat_col[c], start:stop]
+        bits = cat_std[c]
+        for j in range(size):
+            bcode[j] = 0
+        for b in range(cat_ncut[c]):
+            cut, up = cat_cuts[c, b], cat_closed_up[c, b]
+            for j in range(size):
+                z = zrow[j]
+                bcode[j] += np.int8((z > cut) | ((z == cut) & up))
+        remap = cat_remap[c]
+        for j in range(size):
+            valid = (zrow[j] == zrow[j]) & ((bits & (np.int64(std[j]) + 1)) != 0) \
+                & (frow[j] != 1)
+            crow[j] = remap[bcode[j]] if valid else crow[j]
+
+
+#: Indicators whose L is not 1 in WHO's tables (a buffer row each when computed): lenanthro,
+#: hcanthro and the 2007 height table have L = 1 everywhere.
+POWERED = (I_WEI, I_WFL, I_BMI, I_AC, I_TS, I_SS)
+
+
+def power_slots(slot: np.ndarray, slot_indicator: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                      int]:
+    """(pslot, slot_pslot, rows): pslot[k] is indicator k's row in the chunk buffers, -1 if it
+    has none (not computed, or its L is 1 so gather scores it at once); slot_pslot the same by
+    output slot; rows the number of buffer rows."""
+    pslot = np.full(slot.shape[0], -1, dtype=np.int64)
+    row = 0
+    for k in POWERED:
+        if slot[k] >= 0:
+            pslot[k] = row
+            row += 1
+    return pslot, pslot[slot_indicator], row
+
+
+class Chunks:
+    """One thread's chunk buffers: float64[rows, CHUNK] for x = y/M, L, M, S, y and the power,
+    int8 kinds. Reused chunk after chunk (and call after call by zscore.child's thread)."""
+
+    def __init__(self, rows: int, size: int = CHUNK) -> None:
+        self.rows, self.size = rows, size
+        r = max(rows, 1)
+        self.values = np.ones((6, r, size))
+        self.x, self.l, self.m, self.s, self.y, self.p = self.values
+        self.kind = np.zeros((r, size), dtype=np.int8)
+        self.z = np.zeros(size)
+        self.need = np.zeros(size, dtype=np.bool_)
+        self.code = np.zeros(size, dtype=np.int8)
+
+
+def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: bool,
+          outputs: tuple, *, threads: int = 1, cache: dict | None = None) -> None:
+    """Score every row into ``outputs`` (see zscore.classify.compute).
+
+    inputs: (sex int8, age, age_is_months, weight, lenhei, measure int8, oedema int8, other
+    float64[4, n] or [4, 0]); tables: (day_tables float64[7, 2, 1827, 3], lenhei_tables
+    float64[2 (length, height), 2, 651, 3], month_tables float64[3 (height, weight, BMI), 2,
+    230, 3]); plan: (mode, slot, slot_indicator, flag_low, flag_high, restricted, min_day,
+    constants, pslot, slot_pslot, rows: see :func:`power_slots`); cats: (cat_slot, cat_col,
+    cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut); outputs: (out_std,
+    out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat).
+
     slot[k] is the row of out_z/out_f for indicator k, or -1 when it is not computed,
-    slot_indicator the inverse. Category rule c reads slot cat_slot[c], applies to the rows whose
-    standard bit (1 = 2006, 2 = 2007) is in cat_std[c] and writes row cat_col[c] of out_cat; its
-    class j (count of boundaries passed) is written as cat_remap[c, j], and cat_lut[c, k +
-    HUNDREDTHS - 1] is that code for z = k/100. constants: float64 array (days per month, max age
-    months, max age days, length/height switch day, 9-month rule, adjustment cm, WFL/WFH switch
-    cm, WFL low, WFL high, WFH low, WFH high, 2007 first month, 2007 last month, 2007 last month of
-    weight-for-age). out_std: 0 where the row used the 2006 standards, 1 the 2007 reference.
+    slot_indicator the inverse; pslot[k] its row in the chunk buffers. Category
+    rule c reads slot cat_slot[c], applies to the rows whose standard bit (1 = 2006, 2 = 2007) is
+    in cat_std[c] and writes row cat_col[c] of out_cat; its class j (count of boundaries passed)
+    is written as cat_remap[c, j], and cat_lut[c, k + HUNDREDTHS - 1] is that code for z = k/100.
+    constants: float64 array (days per month, max age months, max age days, length/height switch
+    day, 9-month rule, adjustment cm, WFL/WFH switch cm, WFL low, WFL high, WFH low, WFH high,
+    2007 first month, 2007 last month, 2007 last month of weight-for-age). out_std: 0 where the
+    row used the 2006 standards, 1 the 2007 reference. threads: Python threads over the chunks
+    (each step releases the GIL); cache: a dict of one thread's, to keep the chunk buffers of a
+    small batch in from call to call (zscore.child).
     """
-    _threads.call(
-        _score_blocks, _score_all,
-        sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-        day_tables, lenhei_tables, month_tables, mode,
-        slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-        cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
-        who_round,
-        out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
-    )
-
-
-def _score_all(sex, *args):
-    """score_parallel on one thread."""
-    score_rows(0, sex.shape[0], sex, *args)
-
-
-@njit(parallel=True, cache=True, error_model="numpy")
-def _score_blocks(
-    sex, age, age_is_months, weight, lenhei, measure, oedema, other,
-    day_tables, lenhei_tables, month_tables, mode,
-    slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-    cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut, who_round,
-    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat,
-):
-    """score_parallel's parallel kernel: score_rows on blocks of BLOCK rows."""
+    sex, age, months, weight, lenhei, measure, oedema, other = inputs
+    day_tables, lenhei_tables, month_tables = tables
+    (mode, slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants, pslot,
+     slot_pslot, rows) = plan
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat = \
+        outputs
+    cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n, cat_remap, cat_lut = cats
     n = sex.shape[0]
-    nblocks = (n + BLOCK - 1) // BLOCK
-    for b in prange(nblocks):
-        score_rows(
-            b * BLOCK, min(n, (b + 1) * BLOCK), sex, age, age_is_months, weight, lenhei, measure,
-            oedema, other, day_tables, lenhei_tables, month_tables, mode,
-            slot, slot_indicator, flag_low, flag_high, restricted, min_day, constants,
-            cat_slot, cat_col, cat_std, cat_cuts, cat_closed_up, cat_ncut, cat_remap, cat_lut,
-            who_round,
-            out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason,
-            out_cat,
-        )
+    have_other = other.shape[1] > 0
+
+    def gather(start: int, stop: int, buf: Chunks) -> None:
+        b = (buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind)
+        n_new = gather_2006(start, stop, sex, age, months, weight, lenhei, measure, oedema,
+                            day_tables, lenhei_tables, mode, slot, pslot, constants, out_std,
+                            out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason, *b)
+        if n_new:
+            gather_2007(start, stop, sex, age, months, weight, lenhei, oedema, month_tables,
+                        mode, slot, pslot, constants, out_std, out_cbmi, out_z,
+                        out_reason, *b)
+        if have_other:
+            gather_other(start, stop, sex, age, months, other, day_tables, mode, slot, pslot,
+                         restricted, min_day, constants, out_z, out_reason, *b)
+
+    def finish_chunk(start: int, stop: int, buf: Chunks) -> None:
+        finish(start, stop, slot_indicator, slot_pslot, flag_low, flag_high, who_round, out_z,
+               out_f, buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind, buf.p, buf.z, buf.need)
+        if who_round:  # each precision compiles only its own categories kernel
+            categories_who(start, stop, cat_slot, cat_col, cat_std, cat_lut, out_std, out_z,
+                           out_f, out_cat)
+        else:
+            categories_full(start, stop, cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n,
+                            cat_remap, out_std, out_z, out_f, out_cat, buf.code)
+
+    def run(start: int, stop: int, buf: Chunks) -> None:
+        gather(start, stop, buf)
+        if rows:
+            size = stop - start
+            np.power(buf.x[:, :size], buf.l[:, :size], out=buf.p[:, :size])
+        finish_chunk(start, stop, buf)
+
+    bounds = [(a, min(n, a + CHUNK)) for a in range(0, n, CHUNK)]
+    if threads <= 1 or len(bounds) < 2:
+        step = max(1, min(n, CHUNK))
+        buf = None if cache is None else cache.get("chunks")
+        if buf is None or buf.rows != rows or buf.size != step:
+            buf = Chunks(rows, step)  # (a small batch: buffers of its own size)
+            if cache is not None:
+                cache["chunks"] = buf
+        with np.errstate(all="ignore"):
+            for a, b in bounds:
+                run(a, b, buf)
+        return
+    work = iter(bounds)  # shared: next() on it is atomic under the GIL
+    errors: list[BaseException] = []  # the first stops every thread at its next chunk
+
+    def worker() -> None:
+        try:
+            buf = Chunks(rows)
+            with np.errstate(all="ignore"):  # numpy's error state is per thread
+                for a, b in work:
+                    if errors:
+                        return
+                    run(a, b, buf)
+        except BaseException as exc:  # Ctrl-C in the calling thread, MemoryError: re-raised
+            errors.append(exc)
+
+    helpers = [threading.Thread(target=worker, name="zscore-score", daemon=True)
+               for _ in range(min(threads, len(bounds)) - 1)]
+    for t in helpers:
+        t.start()
+    worker()
+    for t in helpers:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def small_batch_arguments(tables: tuple, plan: tuple, cats: tuple, who_round: bool,
+                          outputs: tuple, buf: Chunks) -> tuple:
+    """For a batch of one chunk (zscore.child, call after call): the arguments of each step
+    after the rows and inputs, as :func:`score` passes them: (gather_2006's after oedema,
+    np.power's or None, finish's after the rows, the categories kernel, its arguments after the
+    rows)."""
+    day_tables, lenhei_tables, _ = tables
+    (mode, slot, slot_indicator, flag_low, flag_high, _, _, constants, pslot, slot_pslot,
+     rows) = plan
+    cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n, cat_remap, cat_lut = cats
+    out_std, out_clenhei, out_cmeasure, out_c9mo, out_cbmi, out_z, out_f, out_reason, out_cat = \
+        outputs
+    b = (buf.x, buf.l, buf.m, buf.s, buf.y, buf.kind)
+    gather = (day_tables, lenhei_tables, mode, slot, pslot, constants, out_std, out_clenhei,
+              out_cmeasure, out_c9mo, out_cbmi, out_z, out_reason, *b)
+    power = (buf.x, buf.l, buf.p) if rows else None
+    finish_args = (slot_indicator, slot_pslot, flag_low, flag_high, who_round, out_z, out_f, *b,
+                   buf.p, buf.z, buf.need)
+    if who_round:
+        return gather, power, finish_args, categories_who, (
+            cat_slot, cat_col, cat_std, cat_lut, out_std, out_z, out_f, out_cat)
+    return gather, power, finish_args, categories_full, (
+        cat_slot, cat_col, cat_std, cat_cuts, cat_up, cat_n, cat_remap, out_std, out_z, out_f,
+        out_cat, buf.code)
+
+
+def default_threads() -> int:
+    """Threads for a large batch: numba's thread count (NUMBA_NUM_THREADS, or what
+    numba.set_num_threads set once numba's threads have started), at most the CPUs we may use."""
+    import numba
+
+    count = numba.get_num_threads() if _threads.layer() is not None else \
+        numba.config.NUMBA_NUM_THREADS
+    return max(1, int(count))
 
 
 @njit(cache=True, error_model="numpy")
@@ -700,3 +1109,22 @@ def codes_from_utf8(offsets, data, validity, first, n, table, null_code):
     UNMAPPED for the caller. Returns (codes, number of UNMAPPED)."""
     return _threads.call(_utf8_parallel, _utf8_serial, offsets, data, validity, first, n, table,
                          null_code)
+
+
+#: The kernels every scoring call needs (the others are compiled when a batch needs them).
+FIRST_KERNELS = ("gather_2006", "finish", "categories_who")
+
+
+def compiled_already() -> bool:
+    """Whether numba's cache (next to this module in __pycache__, or in NUMBA_CACHE_DIR) holds
+    the kernels a first call needs, newer than this file: if not, the first call compiles them
+    (a few seconds, once per installation). A few file look-ups; True when it cannot tell."""
+    try:
+        source = os.stat(__file__).st_mtime
+        for name in FIRST_KERNELS:
+            index = globals()[name]._cache._cache_file._index_path
+            if not os.path.exists(index) or os.stat(index).st_mtime < source:
+                return False
+    except (AttributeError, OSError, KeyError):  # another numba: say nothing
+        return True
+    return True

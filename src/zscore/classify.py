@@ -31,6 +31,9 @@ _CONSTANTS = np.array([
 ], dtype=np.float64)
 _FLAG_LOW = np.array([i.flag_low for i in rules.INDICATORS_2006])
 _FLAG_HIGH = np.array([i.flag_high for i in rules.INDICATORS_2006])
+if np.abs(np.r_[_FLAG_LOW, _FLAG_HIGH]).max() >= (_kernels.HUNDREDTHS - 1) / 100:
+    # categories_who reads every z that is not flagged from a table of |z| < 40.95
+    raise RuntimeError("a flag threshold lies beyond the kernel's category table")
 _RESTRICTED = np.array([i.restricted for i in rules.INDICATORS_2006])
 _MIN_DAY = np.array([i.min_day for i in rules.INDICATORS_2006], dtype=np.float64)
 _NEEDS = {"len": ("lenhei",), "wei": ("weight",), "wfl": ("weight", "lenhei"),
@@ -135,6 +138,7 @@ class Plan:
     cat_n: np.ndarray
     cat_remap: np.ndarray  # int8[ncat, max cuts + 1]: a rule's class -> index in its column
     cat_lut: np.ndarray  # int8[ncat, 2 * HUNDREDTHS - 1]: column code of z = k/100
+    power: tuple  # _kernels.power_slots: the rows of the kernel's power buffers
 
 
 _PLANS: dict[tuple[frozenset[str], str, int], tuple[tuple[rules.Category, ...], Plan]] = {}
@@ -197,7 +201,8 @@ def _make_plan(supplied: frozenset[str], standard: str,
     slot_indicator = np.array([rules.INDICATOR_NAMES.index(name) for name in active],
                               dtype=np.int64)
     return Plan(active, slot, slot_indicator, cat_columns, cat_slot, cat_col, cat_std, cat_cuts,
-                cat_up, cat_n, cat_remap, cat_lut)
+                cat_up, cat_n, cat_remap, cat_lut,
+                _kernels.power_slots(slot, slot_indicator))
 
 
 _MODE = {"auto": _kernels.STANDARD_AUTO, "2006": _kernels.STANDARD_2006,
@@ -242,7 +247,6 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             if name in m:
                 other[row] = m[name]
 
-    packed = tables.packed_2006()
     if buffers is None:
         raw = _allocate(n, p, has_len, has_bmi)
     else:
@@ -252,20 +256,36 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             if len(buffers) > 64:
                 buffers.clear()
             raw = buffers[key] = _allocate(n, p, has_len, has_bmi)
-    args = (
-        inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY), m.get("lenhei", _EMPTY),
-        inp.measure if has_len else _EMPTY_CODES, inp.oedema, other,
-        packed.day_tables, packed.lenhei_tables, tables.packed_2007(), _MODE[standard],
-        slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED, _MIN_DAY, _CONSTANTS,
-        p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap, p.cat_lut,
-        precision == "who",
-        raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f, raw.reason,
-        raw.cat,
-    )
-    if parallel and n >= SMALL:
-        _kernels.score_parallel(*args)
-    else:
-        _kernels.score_rows(0, n, *args)
+        # one child of 0-5 years: the kernel's steps with the arguments kept from the last call
+        fast = buffers.get((key, precision, standard))
+        if fast is not None and fast[0] is raw and other is _NO_OTHER and not inp.special:
+            gather_args, power, finish_args, categories, category_args = fast[1:]
+            if not _kernels.gather_2006(
+                    0, n, inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
+                    m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES,
+                    inp.oedema, *gather_args):
+                if power is not None:
+                    np.power(*power)
+                _kernels.finish(0, n, *finish_args)
+                categories(0, n, *category_args)
+                return raw  # no 2007 row: done (else the whole path below)
+    packed = tables.packed_2006()
+    inputs = (inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
+              m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES, inp.oedema,
+              other)
+    kernel_tables = (packed.day_tables, packed.lenhei_tables, tables.packed_2007())
+    kernel_plan = (_MODE[standard], slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED,
+                   _MIN_DAY, _CONSTANTS, *p.power)
+    cats = (p.cat_slot, p.cat_col, p.cat_std, p.cat_cuts, p.cat_up, p.cat_n, p.cat_remap,
+            p.cat_lut)
+    outputs = (raw.standard, raw.clenhei, raw.cmeasure, raw.c9mo, raw.cbmi, raw.z, raw.f,
+               raw.reason, raw.cat)
+    _kernels.score(inputs, kernel_tables, kernel_plan, cats, precision == "who", outputs,
+                   threads=_kernels.default_threads() if parallel and n >= SMALL else 1,
+                   cache=buffers)
+    if buffers is not None and not inp.special and n <= _kernels.CHUNK:
+        buffers[(key, precision, standard)] = (raw, *_kernels.small_batch_arguments(
+            kernel_tables, kernel_plan, cats, precision == "who", outputs, buffers["chunks"]))
     if inp.special:
         special_reasons(raw, inp.special)
     return raw
@@ -480,7 +500,9 @@ def classify(
     The same kind of table with the columns appended (``clenhei cmeasure c9mo_flag cbmi csex``,
     ``z*``/``f*`` per indicator computed, the category columns, ``reason`` and ``standard``),
     rows untouched. With ``data=None``, a dict of numpy arrays (flags as float32 with NaN for
-    missing, categories as object arrays with None).
+    missing); its label columns (``cmeasure``, the categories, ``reason``, ``standard``) are
+    :class:`zscore.labels.Labels`: codes and the distinct labels, read row by row as a label or
+    None (``out["stunting"][0]``, ``out["stunting"] == "stunted"``, ``np.asarray(...)``).
 
     Raises
     ------

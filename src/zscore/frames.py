@@ -443,16 +443,17 @@ def _polars_string() -> Any:
 
 
 # --- output -----------------------------------------------------------------------------------
-def _numpy_value(col: Column) -> np.ndarray:
+def _numpy_value(col: Column) -> Any:
     if col.kind == "nullable":
         if col.values.size < 20_000:  # numpy: nothing to compile for small outputs
             return np.where(col.values < 0, np.float32(np.nan), col.values.astype(np.float32))
         from ._kernels import nullable_to_float32
 
         return nullable_to_float32(col.values)
-    if col.kind == "category":
-        lookup = np.array([*col.labels, None], dtype=object)
-        return lookup[col.values]  # code -1 picks the trailing None
+    if col.kind == "category":  # codes and labels, no per-row objects (docs/api.md)
+        from .labels import Labels
+
+        return Labels(col.values, col.labels)
     return col.values
 
 
