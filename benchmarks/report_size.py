@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import children  # noqa: E402
+from _data import children
 
 LIMIT = 3 * 1024 * 1024
 CHUNK = 1_000_000
