@@ -146,7 +146,7 @@ def test_league_register_wilson_and_target(survey, register_page):
             assert cells[3] == interval_text(low, high), (condition, r.group)
             want = "above the target" if low > 14 else "below the target" if high < 14 \
                 else "cannot tell"
-            assert cells[6] == want
+            assert cells[6:] == ([want] if condition == "stunting" else [])  # a stunting target
 
 
 def test_zero_of_n_upper_bound_and_escaping(survey):
@@ -492,3 +492,72 @@ def test_periods_from_every_kind_of_table(survey):
     assert set(results[0].group) >= {"2024-S1", "2024-S2", "2024-S1\tUrban"}
     for other in results[1:]:
         pd.testing.assert_frame_equal(other, results[0])
+
+
+# --- found in review (issue 11) -----------------------------------------------------------------
+def _league_figure(text: str, grouping: str, condition: str) -> str:
+    found = re.findall(rf'<figure class="plot league" data-grouping="{re.escape(grouping)}" '
+                       rf'data-condition="{condition}">(.*?)</figure>', text, flags=re.S)
+    assert len(found) == 1, (grouping, condition)
+    return found[0]
+
+
+def test_target_is_stunting_only(register_page):
+    """--target is a stunting target (Indonesia's 14 %): it is not drawn on, nor compared with,
+    wasting, underweight or overweight, which have other targets or none."""
+    page = Page(register_page)
+    for condition in ("stunting", "wasting", "underweight", "overweight"):
+        table = page.table("league", data_grouping=REGION, data_condition=condition)
+        heads = table.rows[0][1]
+        svg = _league_figure(register_page, REGION, condition)
+        if condition == "stunting":
+            assert heads[-1] == "Against the target"
+            assert "Target 14 %" in svg
+        else:
+            assert "Against the target" not in heads, condition
+            assert "Target 14" not in svg, condition
+            assert all(len(cells) == 6 for _, cells in table.rows), condition
+
+
+def test_target_only_on_stunting_over_time(survey):
+    data = survey.head(900).assign(round=np.where(survey.head(900).id % 2, "2024", "2025"))
+    text = quiet(zscore.report, data, period="round", target=14)
+    figures = dict(re.findall(r'<figure class="plot period" data-condition="(\w+)">(.*?)</figure>',
+                              text, flags=re.S))
+    assert "Target 14 %" in figures["stunting"]
+    assert not any("Target 14" in figures[c] for c in ("wasting", "underweight", "overweight"))
+
+
+def test_period_column_of_dates_with_blanks(tmp_path, survey):
+    """A text column of day/month/year dates in which some visits have no date (blank cells,
+    as a CSV gives them) is binned into months, not used as one label per day."""
+    data = survey.head(400).copy()
+    visit = pd.Timestamp("2024-01-05") + pd.to_timedelta(data.id % 120, unit="D")
+    data["tgl"] = visit.dt.strftime("%d/%m/%Y")
+    data.loc[data.index[::7], "tgl"] = ""
+    path = tmp_path / "register.csv"
+    data.to_csv(path, index=False)
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(path), "--period", "tgl", "-o", str(out), "--quiet"]) == 0
+    table = Page(out.read_text(encoding="utf-8")).table("period", data_condition="stunting")
+    periods = [a["data-period"] for a, _ in table.rows[1:]]
+    assert periods == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"]
+    dated = data[data.tgl != ""].assign(month=visit.dt.strftime("%Y-%m"))
+    expected = quiet(zscore.prevalence, dated, by="month")
+    for label in periods:
+        r = _row(expected, "month", label, "HA", "% z < -2")
+        assert table.cells("data-period", label)[1] == f"{r.estimate:.1f}"
+
+
+def test_nothing_scored_is_an_error(tmp_path, capsys, survey):
+    """Sex missing for every child: no z-score at all (a few oedema children still count in
+    WHO's wasting n). The report says so and writes nothing, from Python and the command line."""
+    data = survey.head(300).assign(sex="")
+    with pytest.raises(zscore.InputError, match="no child could be scored"):
+        quiet(zscore.report, data, output=tmp_path / "p.html")
+    path = tmp_path / "nosex.csv"
+    data.to_csv(path, index=False)
+    assert cli.main(["report", str(path), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("zscore: error:") == 1 and "sex_missing" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nosex.csv"]

@@ -29,6 +29,9 @@ MAX_ROWS = 300
 #: with the most children first).
 MAX_LINES = 8
 MAX_PERIOD_ROWS = 100
+#: The condition a target (--target) is for: Indonesia's national target (14 %) is a stunting
+#: target; wasting, underweight and overweight have other targets, or none.
+TARGET_CONDITION = "stunting"
 #: WHO's crossed groupings, left out of "By group" (their parts are shown).
 CROSSED = ("Age + sex", "Age + Sex")
 
@@ -203,7 +206,13 @@ class _Page:
             hi = np.where(zero, intervals.exact_upper_at_zero(np.where(zero, n, 1)), hi)
         return est, lo, hi, n, zero
 
-    def league_rows(self, gv: str, ind: str, st: str) -> tuple[list[LeagueRow], float]:
+    def target_of(self, key: str) -> float | None:
+        """The target of one condition: ``--target`` is a stunting target (Indonesia's 14 %);
+        wasting, underweight and overweight are not compared with it."""
+        return self.target if key == TARGET_CONDITION else None
+
+    def league_rows(self, gv: str, ind: str, st: str, target: float | None = None
+                    ) -> tuple[list[LeagueRow], float]:
         overall = self.t.get("All", "All", ind, st)[0]
         groups = self.t.groups.get(gv, [])
         rows = []
@@ -212,8 +221,7 @@ class _Page:
             if not math.isfinite(n) or n <= 0:
                 continue
             mark = intervals.versus_overall(lo, hi, overall)
-            tmark = (intervals.versus_target(lo, hi, self.target) if self.target is not None
-                     else None)
+            tmark = intervals.versus_target(lo, hi, target) if target is not None else None
             rows.append(LeagueRow(g, float(n), float(est), float(lo), float(hi), mark, tmark,
                                   bool(zero)))
         rows.sort(key=lambda r: (-(r.estimate if math.isfinite(r.estimate) else -1), -r.n,
@@ -331,7 +339,7 @@ class _Page:
             gv = next((g for g in self.t.groupings if g == gv or g == _who_label(gv)), None)
             if gv is None:
                 continue
-            rows, _ = self.league_rows(gv, ind, st)
+            rows, _ = self.league_rows(gv, ind, st, self.target_of(key))
             if not rows:
                 continue
             marks = {m: sum(r.mark == m for r in rows) for m in ("higher", "lower", "same")}
@@ -339,7 +347,7 @@ class _Page:
                                         group=gv, higher=self.int(marks["higher"]),
                                         lower=self.int(marks["lower"]),
                                         same=self.int(marks["same"]))
-            if self.target is not None:
+            if self.target_of(key) is not None:
                 t = {m: sum(r.target == m for r in rows) for m in ("above", "below",
                                                                      "cannot_tell")}
                 text += " " + L["in_short_target"].format(
@@ -397,12 +405,13 @@ class _Page:
         self.w(f'<section><h2 id="by-group">{_e(L["by_group"])}</h2>'
                f'<p class="note">{_e(L["league_note"].format(how=self.how()))}</p>')
         if self.target is not None:
-            text = L["target_line"].format(target=self.local(f"{self.target:g}"))
+            text = L["target_note"].format(target=self.local(f"{self.target:g}"),
+                                           condition=L[TARGET_CONDITION])
             self.w(f'<p class="note">{_e(text)}</p>')
         for gv in self.groupings():
             self.w(f'<h3 class="grouping">{_e(self.label(gv))}</h3>')
             for key, ind, st in self.league:
-                rows, overall = self.league_rows(gv, ind, st)
+                rows, overall = self.league_rows(gv, ind, st, self.target_of(key))
                 if not rows:
                     continue
                 self.league_block(gv, key, rows, overall)
@@ -412,12 +421,13 @@ class _Page:
         L = self.L
         title = f"{L[key]} · {self.label(gv)}"
         shown = rows[:MAX_PLOTTED]
-        target_label = (L["target_line"].format(target=self.local(f"{self.target:g}"))
-                        if self.target is not None else None)
+        target = self.target_of(key)
+        target_label = (L["target_line"].format(target=self.local(f"{target:g}"))
+                        if target is not None else None)
         svg = plots.league([self.group_label(gv, r.group) for r in shown],
                            np.array([r.estimate for r in shown]),
                            np.array([r.low for r in shown]), np.array([r.high for r in shown]),
-                           [r.mark for r in shown], overall, title, self.target,
+                           [r.mark for r in shown], overall, title, target,
                            f"{L['overall']} {self.pct(overall)} %", target_label,
                            decimal=self.decimal)
         self.w(f'<h4>{_e(L[key])}</h4><figure class="plot league" data-grouping="{_e(gv)}" '
@@ -430,7 +440,7 @@ class _Page:
                 f'<thead><tr><th class="num">{_e(L["rank"])}</th><th>{_e(self.label(gv))}</th>'
                 f'<th class="num">{_e(L["prevalence"])} %</th><th class="num">{_e(L["ci"])}</th>'
                 f'<th class="num">{_e(L["n"])}</th><th>{_e(L["vs_overall"])}</th>'
-                + (f'<th>{_e(L["vs_target"])}</th>' if self.target is not None else "")
+                + (f'<th>{_e(L["vs_target"])}</th>' if target is not None else "")
                 + "</tr></thead><tbody>")
         body = []
         for rank, r in enumerate(rows[:MAX_ROWS], start=1):
@@ -464,16 +474,17 @@ class _Page:
         periods = sorted(self.t.groups.get(PERIOD_NAME, []), key=_period_key)
         periods = [p for p in periods if p not in ("NA", "")]
         self.w(f'<p class="note">{_e(L["period_note"].format(how=self.how()))}</p>')
-        target_label = (L["target_line"].format(target=self.local(f"{self.target:g}"))
-                        if self.target is not None else None)
         for key, ind, st in self.league:
+            target = self.target_of(key)
+            target_label = (L["target_line"].format(target=self.local(f"{target:g}"))
+                            if target is not None else None)
             values = list(zip(*self.intervals(PERIOD_NAME, periods, ind, st), strict=True))
             if not any(math.isfinite(v[3]) and v[3] > 0 for v in values):
                 continue
             est = np.array([v[0] for v in values])
             lo = np.array([v[1] for v in values])
             hi = np.array([v[2] for v in values])
-            svg = plots.over_time(periods, [(L["all"], est, lo, hi)], L[key], self.target,
+            svg = plots.over_time(periods, [(L["all"], est, lo, hi)], L[key], target,
                                   target_label, decimal=self.decimal)
             self.w(f'<h3>{_e(L[key])}</h3><figure class="plot period" '
                    f'data-condition="{_e(key)}">{svg}</figure>')
@@ -511,7 +522,7 @@ class _Page:
             v = [cells[g].get(p, nan4) for p in periods]
             lines.append((g, np.array([x[0] for x in v]), np.array([x[1] for x in v]),
                           np.array([x[2] for x in v])))
-        svg = plots.over_time(periods, lines, title, self.target, target_label,
+        svg = plots.over_time(periods, lines, title, self.target_of(key), target_label,
                               decimal=self.decimal)
         self.w(f'<h4>{_e(title)}</h4><figure class="plot period-by" data-grouping="{_e(by)}" '
                f'data-condition="{_e(key)}">{svg}</figure>')
@@ -752,5 +763,9 @@ def _period_key(label: str) -> tuple:
 
 def render(data: ReportData, *, target: float | None = None, lang: str = "en",
            title: str | None = None) -> str:
-    """The report page of ``data`` (see :func:`zscore.report`)."""
+    """The report page of ``data`` (see :func:`zscore.report`); InputError when no child
+    could be scored."""
+    from .build import refuse_if_nothing_scored
+
+    refuse_if_nothing_scored(data)
     return _Page(data, target, lang, title).render()
