@@ -589,3 +589,18 @@ def test_nothing_scored_is_an_error(tmp_path, capsys, survey):
     err = capsys.readouterr().err
     assert err.count("zscore: error:") == 1 and "sex_missing" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nosex.csv"]
+
+
+@needs_chromium
+def test_a_long_name_does_not_push_the_figures_off_the_page(tmp_path, survey):
+    """A village name of 300 letters without a space (a pasted code, a typo) wraps in its cell:
+    the league table's prevalence, interval and marks stay on the page (no sideways scroll)."""
+    data = survey.head(600).assign(desa=np.where(survey.head(600).id % 2, "X" * 300, "Sukamaju"))
+    with no_drawing():
+        text = quiet(zscore.report, data, by="desa", target=14)
+    page = tmp_path / "long.html"
+    probe = ("<script>console.log('too wide: ' + (document.documentElement.scrollWidth > "
+             "window.innerWidth))</script></body>")
+    page.write_text(text.replace("</body>", probe), encoding="utf-8")
+    messages = render_in_chromium(page, tmp_path / "long.png", (1200, 800))
+    assert any("too wide: false" in m for m in messages), messages

@@ -50,6 +50,7 @@ table{border-collapse:collapse;margin:6px 0 12px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.name,table.meta td{overflow-wrap:anywhere;min-width:6em}
 table.meta th{width:13em}.scroll{overflow-x:auto}
 table.checks{font-size:12px}table.checks td.muted{font-size:11px}
 .figures{display:flex;flex-wrap:wrap;gap:10px 18px}
@@ -452,7 +453,7 @@ class _Page:
             target = (f'<td class="target-{_e(r.target)}">{_e(L[r.target])}</td>'
                       if r.target is not None else "")
             body.append(f'<tr data-group="{_e(r.group)}"><td class="num">{rank}</td>'
-                        f"<td>{_e(self.group_label(gv, r.group))}{zero}</td>"
+                        f'<td class="name">{_e(self.group_label(gv, r.group))}{zero}</td>'
                         f'<td class="num">{self.pct(r.estimate)}</td>'
                         f'<td class="num">{self.pct(r.low)} – {self.pct(r.high)}</td>'
                         f'<td class="num">{self.int(r.n)}</td>'
@@ -541,7 +542,8 @@ class _Page:
                     tds.append(f'<td class="num" data-period="{_e(p)}">{self.pct(v[0])}<br>'
                                f'<span class="muted">{self.pct(v[1])}–{self.pct(v[2])}, '
                                f"n {self.int(v[3])}</span></td>")
-            body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
+            body.append(f'<tr data-group="{_e(g)}"><td class="name">{_e(g)}</td>'
+                        f'{"".join(tds)}</tr>')
         table = head + "".join(body) + "</tbody></table>"
         more = ""
         if len(groups) > MAX_PERIOD_ROWS:
@@ -624,7 +626,8 @@ class _Page:
                     + "".join(f"<th>{_e(names[c])}</th>" for c in cols2)
                     + "</tr></thead><tbody>")
             body = "".join(
-                f'<tr><td>{_e(r.group_by)}</td><td>{_e(r.group)}</td><td>{_e(r.check)}</td>'
+                f'<tr><td>{_e(r.group_by)}</td><td class="name">{_e(r.group)}</td>'
+                f'<td>{_e(r.check)}</td>'
                 f'<td>{_e(r.variable)}</td><td>{_e(r.statistic)}</td>'
                 f'<td class="num">{self.int(_f(r.n))}</td>'
                 f'<td class="num">{self.num(_f(r.value), 3)}</td>'
@@ -665,7 +668,8 @@ class _Page:
                 value, verdict = cells[g].get(j, (math.nan, "n/a"))
                 tds.append(f'<td class="num verdict-{_e(verdict)}" title="{_e(verdict)}">'
                            f"{self.num(value, 2)}</td>")
-            body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
+            body.append(f'<tr data-group="{_e(g)}"><td class="name">{_e(g)}</td>'
+                        f'{"".join(tds)}</tr>')
         title = L["quality_by"].format(group=by)
         table = head + "".join(body) + "</tbody></table>"
         self.w(f"<h3>{_e(title)}</h3><p class=\"note\">{_e(L['quality_by_note'])}</p>")
