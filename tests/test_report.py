@@ -604,3 +604,35 @@ def test_a_long_name_does_not_push_the_figures_off_the_page(tmp_path, survey):
     page.write_text(text.replace("</body>", probe), encoding="utf-8")
     messages = render_in_chromium(page, tmp_path / "long.png", (1200, 800))
     assert any("too wide: false" in m for m in messages), messages
+
+
+def test_a_group_of_all_stunted_with_a_design_gets_the_exact_bound(survey):
+    """With a design, a group in which every child is stunted has a design interval of
+    100 to 100 (its variance is 0), as 0 % has 0 to 0: the exact lower bound on its children,
+    0.025^(1/n), is shown instead (the mirror of the bound at 0)."""
+    scored = quiet(zscore.classify, survey[survey.age_days < 1800])
+    ok = scored[scored.zlen.notna() & (scored.flen == 0)]
+    stunted = ok[ok.zlen < -2.5].head(12).assign(gregion="All stunted")
+    data = pd.concat([ok.drop(stunted.index).head(1500), stunted])
+    with no_drawing():
+        text = quiet(zscore.report, data, by="gregion", **DESIGN)
+    cells = Page(text).table("league", data_grouping=REGION, data_condition="stunting").cells(
+        "data-group", "All stunted")
+    ci = binomtest(12, 12).proportion_ci(method="exact")
+    assert cells[2:5] == ["100.0", interval_text(100 * ci.low, 100.0), "12"]
+    assert f"{100 * 0.025 ** (1 / 12):.1f}" == f"{100 * ci.low:.1f}" == "73.5"
+
+
+def test_a_group_named_like_a_sex_is_shown_as_it_is(survey):
+    """Data are shown as they are: in Indonesian, WHO's Sex groups read Laki-laki and
+    Perempuan, but a village called "Male" stays "Male"."""
+    data = survey.head(600).assign(desa=np.where(survey.head(600).id % 2, "Male", "Female"))
+    with no_drawing():
+        text = quiet(zscore.report, data, by="desa", lang="id")
+    page = Page(text)
+    names = [cells[1] for _, cells in page.table("league", data_grouping="desa",
+                                                 data_condition="stunting").rows[1:]]
+    assert sorted(names) == ["Female", "Male"]
+    names = [cells[1] for _, cells in page.table("league", data_grouping="Sex",
+                                                 data_condition="stunting").rows[1:]]
+    assert sorted(names) == ["Laki-laki", "Perempuan"]

@@ -202,9 +202,11 @@ class _Page:
             x = np.where(known, np.round(est * np.where(known, n, 0) / 100.0), 0)
             wl, wh = intervals.register_interval(x, np.where(known, n, 0))
             lo, hi = np.where(known, wl, lo), np.where(known, wh, hi)
-        else:  # the design's interval collapses at 0: the exact bound on the children
-            lo = np.where(zero, 0.0, lo)
-            hi = np.where(zero, intervals.exact_upper_at_zero(np.where(zero, n, 1)), hi)
+        else:  # the design's interval collapses at 0 (and 100): the exact bound on the children
+            full = known & (est == 100)
+            bound = intervals.exact_upper_at_zero(np.where(known, n, 1))
+            lo = np.where(zero, 0.0, np.where(full, 100.0 - bound, lo))
+            hi = np.where(zero, bound, np.where(full, 100.0, hi))
         return est, lo, hi, n, zero
 
     def target_of(self, key: str) -> float | None:
@@ -230,7 +232,7 @@ class _Page:
         return rows, overall
 
     def group_label(self, gv: str, g: str) -> str:
-        if gv in ("Sex",) or g in ("Female", "Male"):
+        if gv == "Sex":  # WHO's groups; data (a village called "Male") are shown as they are
             return self.label(g)
         return g
 
