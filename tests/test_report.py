@@ -636,3 +636,19 @@ def test_a_group_named_like_a_sex_is_shown_as_it_is(survey):
     names = [cells[1] for _, cells in page.table("league", data_grouping="Sex",
                                                  data_condition="stunting").rows[1:]]
     assert sorted(names) == ["Laki-laki", "Perempuan"]
+
+
+def test_counts_of_groups_are_written_as_numbers(survey):
+    """More than a thousand villages: every count of groups has its thousands separator, in
+    the language's own (1,0xx in English, 1.0xx in Indonesian), the plot's and table's notes
+    alike."""
+    rng = np.random.default_rng(3)
+    data = survey.head(3000).assign(desa=[f"Desa {k:04d}" for k in rng.integers(0, 1500, 3000)])
+    with no_drawing():
+        text = quiet(zscore.report, data, by="desa", lang="id")
+    words = " ".join(Page(text).all_text().split())
+    shown = re.findall(r"Ditampilkan 60 tertinggi dari (\S+) kelompok", words)
+    listed = re.findall(r"Ditampilkan 300 kelompok pertama dari (\S+)\.? ", words)
+    folded = re.findall(r"Kelompok: ([\d.,]+)", words)
+    assert shown and listed and folded
+    assert all(re.fullmatch(r"1\.\d{3}", n) for n in shown + folded), (shown, folded)

@@ -436,7 +436,7 @@ class _Page:
         self.w(f'<h4>{_e(L[key])}</h4><figure class="plot league" data-grouping="{_e(gv)}" '
                f'data-condition="{_e(key)}">{svg}')
         if len(rows) > MAX_PLOTTED:
-            text = L["shown_first"].format(shown=MAX_PLOTTED, total=len(rows))
+            text = L["shown_first"].format(shown=MAX_PLOTTED, total=self.int(len(rows)))
             self.w(f"<figcaption>{_e(text)}</figcaption>")
         self.w("</figure>")
         head = (f'<table class="league" data-grouping="{_e(gv)}" data-condition="{_e(key)}">'
@@ -462,7 +462,7 @@ class _Page:
                         f'<td class="mark-{_e(r.mark)}">{_e(L[r.mark])}</td>{target}</tr>')
         table = head + "".join(body) + "</tbody></table>" + self.cut(len(rows))
         if len(rows) > 12:
-            self.w(f"<details><summary>{_e(L['group'])}: {len(rows):,}</summary>{table}"
+            self.w(f"<details><summary>{_e(L['group'])}: {self.int(len(rows))}</summary>{table}"
                    "</details>")
         else:
             self.w(table)
@@ -549,7 +549,7 @@ class _Page:
         table = head + "".join(body) + "</tbody></table>"
         more = ""
         if len(groups) > MAX_PERIOD_ROWS:
-            text = L["most_children"].format(shown=MAX_PERIOD_ROWS, total=len(groups))
+            text = L["most_children"].format(shown=MAX_PERIOD_ROWS, total=self.int(len(groups)))
             more = f'<p class="note">{_e(text)}</p>'
 
         self.w(f"<details><summary>{_e(title)}</summary>{more}{table}</details>")
@@ -635,7 +635,7 @@ class _Page:
                 f'<td class="num">{self.num(_f(r.value), 3)}</td>'
                 f'<td class="verdict-{_e(r.verdict)}">{_e(r.verdict)}</td></tr>'
                 for r in flagged.head(MAX_ROWS).itertuples(index=False))
-            self.w(f"<details open><summary>{len(flagged):,}</summary>{head}{body}"
+            self.w(f"<details open><summary>{self.int(len(flagged))}</summary>{head}{body}"
                    "</tbody></table></details>")
         self.w("</section>")
 
