@@ -652,3 +652,15 @@ def test_counts_of_groups_are_written_as_numbers(survey):
     folded = re.findall(r"Kelompok: ([\d.,]+)", words)
     assert shown and listed and folded
     assert all(re.fullmatch(r"1\.\d{3}", n) for n in shown + folded), (shown, folded)
+
+
+def test_children_without_a_group_are_no_empty_group_over_time(survey):
+    """Children whose desa is blank are in the whole and in their period, not an unnamed
+    group (an empty row and an empty legend entry) in the period-by-desa table and plot."""
+    data = survey.head(800)
+    data = data.assign(desa=np.where(data.id % 10 == 0, None, np.where(data.id % 2, "A", "B")),
+                       tahun=np.where(data.id % 3, "2024", "2025"))
+    with no_drawing():
+        text = quiet(zscore.report, data, by="desa", period="tahun")
+    table = Page(text).table("period-by", data_grouping="desa", data_condition="stunting")
+    assert sorted(a["data-group"] for a, _ in table.rows[1:]) == ["A", "B"]

@@ -512,7 +512,9 @@ class _Page:
         cells: dict[str, dict[str, tuple]] = {}
         labels = self.t.groups.get(gv, [])
         for label, *v in zip(labels, *self.intervals(gv, labels, ind, st), strict=True):
-            period, _, group = label.partition(CROSS_SEPARATOR)
+            period, cross, group = label.partition(CROSS_SEPARATOR)
+            if not cross:  # prevalence's "NA": the children without a period or a group
+                continue
             cells.setdefault(group, {})[period] = tuple(float(x) for x in v)
         if not cells:
             return
