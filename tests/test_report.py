@@ -672,3 +672,25 @@ def test_children_without_a_group_are_no_empty_group_over_time(survey):
         text = quiet(zscore.report, data, by="desa", period="tahun")
     table = Page(text).table("period-by", data_grouping="desa", data_condition="stunting")
     assert sorted(a["data-group"] for a, _ in table.rows[1:]) == ["A", "B"]
+
+
+def test_analysed_and_excluded_add_up_for_5_to_19_years():
+    """5-19 years: weight-for-age is for 5-10 years only. Its row counts the records of those
+    ages, and its reasons are those records' (records = with a z-score + without, by reason),
+    not the older children's age_out_of_range, who are not among its records."""
+    rng = np.random.default_rng(11)
+    n = 600
+    years = rng.uniform(5.1, 18.9, n)
+    data = {"sex": rng.integers(1, 3, n), "age": np.round(years * 12, 1),
+            "height": np.round(108 + 6.2 * (years - 5) + rng.normal(0, 6, n), 1),
+            "weight": np.round(18 + 3.1 * (years - 5) + rng.normal(0, 3, n), 1)}
+    data["weight"][:9] = np.nan
+    with no_drawing():
+        text = quiet(zscore.report, data, age_unit="months")
+    table = [t for t in Page(text).tables if t.attrs.get("id") == "analysed"][0]
+    for _, cells in table.rows[1:]:
+        records, with_z = (int(c.replace(",", "")) for c in cells[1:3])
+        missing = sum(int(v.replace(",", "")) for v in re.findall(r": ([\d,]+)", cells[5]))
+        assert records == with_z + missing, cells
+    wfa = table.rows[[c[0] for _, c in table.rows].index("Weight-for-age (5-10 years)")][1]
+    assert int(wfa[1]) == int((years < 10).sum()) and "age_out_of_range" not in wfa[5]
