@@ -687,10 +687,23 @@ def test_analysed_and_excluded_add_up_for_5_to_19_years():
     data["weight"][:9] = np.nan
     with no_drawing():
         text = quiet(zscore.report, data, age_unit="months")
-    table = [t for t in Page(text).tables if t.attrs.get("id") == "analysed"][0]
+    table = next(t for t in Page(text).tables if t.attrs.get("id") == "analysed")
     for _, cells in table.rows[1:]:
         records, with_z = (int(c.replace(",", "")) for c in cells[1:3])
         missing = sum(int(v.replace(",", "")) for v in re.findall(r": ([\d,]+)", cells[5]))
         assert records == with_z + missing, cells
     wfa = table.rows[[c[0] for _, c in table.rows].index("Weight-for-age (5-10 years)")][1]
     assert int(wfa[1]) == int((years < 10).sum()) and "age_out_of_range" not in wfa[5]
+
+
+def test_every_id_on_the_page_is_unique(design_page, demo_page):
+    """HTML ids are unique: each inline SVG's own ids (matplotlib's clip paths and markers) are
+    its own, and every reference inside an SVG points at an id of that SVG."""
+    for text in (design_page, demo_page):
+        page = Page(text)
+        ids = [a["id"] for _, a in page.tags if "id" in a]
+        assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1][:5]
+        for svg in re.findall(r"<svg\b.*?</svg>", text, flags=re.S):
+            own = set(re.findall(r'\bid="([^"]+)"', svg))
+            refs = set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg))
+            assert refs <= own, refs - own
