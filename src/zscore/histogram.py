@@ -256,7 +256,8 @@ class HistogramAccumulator:
             s["rows"][:, j] += np.bincount(std[rows], minlength=2)[:2]
             s["scored"][:, j] += np.bincount(std[scored], minlength=2)[:2]
             s["flagged"][:, j] += np.bincount(std[flagged], minlength=2)[:2]
-            missing = child & ~scored
+            missing = rows & ~scored  # the reasons of this indicator's records (not of the
+            # ages it is not for: weight-for-age at 10-19 years is no record of it)
             pairs = std[missing] * _NREASONS + np.clip(reason_of[column][missing], 0,
                                                        _NREASONS - 1)
             s["reasons"][:, j] += np.bincount(pairs, minlength=2 * _NREASONS).reshape(2, -1)

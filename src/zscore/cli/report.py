@@ -57,7 +57,7 @@ def add_parser(sub: Any, common: Any, by_columns: Any, survey_options: tuple[str
     p.add_argument("--period-unit", choices=("month", "semester", "year"),
                    help="how a --period column of dates is binned (default month)")
     p.add_argument("--target", type=_percent, metavar="PERCENT",
-                   help="a target prevalence (e.g. 14, Indonesia's stunting target): groups are "
+                   help="a stunting target prevalence (e.g. 14, Indonesia's target): groups are "
                         "marked above, below or cannot tell")
     p.add_argument("--lang", choices=("en", "id"), default="en",
                    help="labels in English (default) or Indonesian (Permenkes 2/2020 terms)")
@@ -96,7 +96,12 @@ def _check_output(output: str, args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import io, stream
-    from ..report.build import ReportAccumulator, check_render_options, write_page
+    from ..report.build import (
+        ReportAccumulator,
+        check_render_options,
+        refuse_if_nothing_scored,
+        write_page,
+    )
     from ..report.html import render
     from ..resolve import column_name
     from . import SURVEY_OPTIONS
@@ -148,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
                 labelled = [*by, *([args.period] if args.period in ds.value_labels else [])]
                 data = acc.add(_labelled(ds, labelled)).result()  # Stata/SPSS labels name groups
                 rows, notes = ds.table.num_rows, ds.notes
+        refuse_if_nothing_scored(data)  # with the reasons
         _refuse_if_nothing_scored(data.prevalence, "tidy")
         with console.stage("drawing"):
             page = render(data, target=args.target, lang=args.lang, title=args.title)

@@ -204,11 +204,12 @@ class _Periods:
 
 
 def _looks_like_dates(uniques: Sequence[Any]) -> bool:
-    """Text such as 15/02/2025 or 2025-02-15 (two separators), not 2025-S1 or 2025-02."""
+    """Text such as 15/02/2025 or 2025-02-15 (two separators), not 2025-S1 or 2025-02. Blank
+    cells (a visit without a date, as a CSV gives it) are missing dates, not labels."""
     import re
 
     pattern = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
-    texts = [str(u) for u in uniques if u is not None]
+    texts = [str(u) for u in uniques if u is not None and str(u).strip()]
     return bool(texts) and all(pattern.match(t) for t in texts)
 
 
@@ -421,8 +422,9 @@ def report(
     period_unit : {"month", "semester", "year"}, optional
         How a ``period`` column of dates is binned (default month).
     target : float, optional
-        A target prevalence in percent (Indonesia's national stunting target: 14): groups are
-        marked above, below, or "cannot tell" when their interval holds it.
+        A stunting target prevalence in percent (Indonesia's national target: 14): groups are
+        marked above, below, or "cannot tell" when their interval holds it, for stunting only
+        (wasting, underweight and overweight are not compared with a stunting target).
     lang : {"en", "id"}
         English, or Indonesian (Permenkes 2/2020 terms).
     title : str, optional
@@ -434,6 +436,12 @@ def report(
     -------
     str
         The HTML page.
+
+    Raises
+    ------
+    InputError
+        When no child could be scored (every z-score missing), or for a bad option; nothing
+        is written.
 
     Examples
     --------
@@ -460,6 +468,24 @@ def report(
     if output is not None:
         write_page(page, output)
     return page
+
+
+def refuse_if_nothing_scored(data: ReportData) -> None:
+    """InputError when no child has any z-score: a page of empty plots and tables (or of a
+    few oedema children, whom WHO counts as wasted without a z-score) is not a report."""
+    h = data.histograms
+    if int(h.scored.sum()) > 0:
+        return
+    reasons: dict[str, int] = {}
+    for s in range(h.scored.shape[0]):
+        for column in ("zlen", "zwei", "zwfl", "zbmi"):
+            for name, count in h.reason_counts(s, column).items():
+                reasons[name] = max(reasons.get(name, 0), count)
+    why = "; ".join(f"{k}: {v:,}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+    raise InputError("no child could be scored: every z-score is missing"
+                     + (f" ({why})" if why else "")
+                     + " (run 'zscore classify' on the file to see each row's reason). "
+                       "Nothing was written.")
 
 
 def check_render_options(target: float | None, lang: str) -> None:

@@ -29,6 +29,9 @@ MAX_ROWS = 300
 #: with the most children first).
 MAX_LINES = 8
 MAX_PERIOD_ROWS = 100
+#: The condition a target (--target) is for: Indonesia's national target (14 %) is a stunting
+#: target; wasting, underweight and overweight have other targets, or none.
+TARGET_CONDITION = "stunting"
 #: WHO's crossed groupings, left out of "By group" (their parts are shown).
 CROSSED = ("Age + sex", "Age + Sex")
 
@@ -47,6 +50,7 @@ table{border-collapse:collapse;margin:6px 0 12px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.name,table.meta td{overflow-wrap:anywhere;min-width:6em}
 table.meta th{width:13em}.scroll{overflow-x:auto}
 table.checks{font-size:12px}table.checks td.muted{font-size:11px}
 .figures{display:flex;flex-wrap:wrap;gap:10px 18px}
@@ -198,12 +202,20 @@ class _Page:
             x = np.where(known, np.round(est * np.where(known, n, 0) / 100.0), 0)
             wl, wh = intervals.register_interval(x, np.where(known, n, 0))
             lo, hi = np.where(known, wl, lo), np.where(known, wh, hi)
-        else:  # the design's interval collapses at 0: the exact bound on the children
-            lo = np.where(zero, 0.0, lo)
-            hi = np.where(zero, intervals.exact_upper_at_zero(np.where(zero, n, 1)), hi)
+        else:  # the design's interval collapses at 0 (and 100): the exact bound on the children
+            full = known & (est == 100)
+            bound = intervals.exact_upper_at_zero(np.where(known, n, 1))
+            lo = np.where(zero, 0.0, np.where(full, 100.0 - bound, lo))
+            hi = np.where(zero, bound, np.where(full, 100.0, hi))
         return est, lo, hi, n, zero
 
-    def league_rows(self, gv: str, ind: str, st: str) -> tuple[list[LeagueRow], float]:
+    def target_of(self, key: str) -> float | None:
+        """The target of one condition: ``--target`` is a stunting target (Indonesia's 14 %);
+        wasting, underweight and overweight are not compared with it."""
+        return self.target if key == TARGET_CONDITION else None
+
+    def league_rows(self, gv: str, ind: str, st: str, target: float | None = None
+                    ) -> tuple[list[LeagueRow], float]:
         overall = self.t.get("All", "All", ind, st)[0]
         groups = self.t.groups.get(gv, [])
         rows = []
@@ -212,8 +224,7 @@ class _Page:
             if not math.isfinite(n) or n <= 0:
                 continue
             mark = intervals.versus_overall(lo, hi, overall)
-            tmark = (intervals.versus_target(lo, hi, self.target) if self.target is not None
-                     else None)
+            tmark = intervals.versus_target(lo, hi, target) if target is not None else None
             rows.append(LeagueRow(g, float(n), float(est), float(lo), float(hi), mark, tmark,
                                   bool(zero)))
         rows.sort(key=lambda r: (-(r.estimate if math.isfinite(r.estimate) else -1), -r.n,
@@ -221,7 +232,7 @@ class _Page:
         return rows, overall
 
     def group_label(self, gv: str, g: str) -> str:
-        if gv in ("Sex",) or g in ("Female", "Male"):
+        if gv == "Sex":  # WHO's groups; data (a village called "Male") are shown as they are
             return self.label(g)
         return g
 
@@ -331,7 +342,7 @@ class _Page:
             gv = next((g for g in self.t.groupings if g == gv or g == _who_label(gv)), None)
             if gv is None:
                 continue
-            rows, _ = self.league_rows(gv, ind, st)
+            rows, _ = self.league_rows(gv, ind, st, self.target_of(key))
             if not rows:
                 continue
             marks = {m: sum(r.mark == m for r in rows) for m in ("higher", "lower", "same")}
@@ -339,7 +350,7 @@ class _Page:
                                         group=gv, higher=self.int(marks["higher"]),
                                         lower=self.int(marks["lower"]),
                                         same=self.int(marks["same"]))
-            if self.target is not None:
+            if self.target_of(key) is not None:
                 t = {m: sum(r.target == m for r in rows) for m in ("above", "below",
                                                                      "cannot_tell")}
                 text += " " + L["in_short_target"].format(
@@ -397,12 +408,13 @@ class _Page:
         self.w(f'<section><h2 id="by-group">{_e(L["by_group"])}</h2>'
                f'<p class="note">{_e(L["league_note"].format(how=self.how()))}</p>')
         if self.target is not None:
-            text = L["target_line"].format(target=self.local(f"{self.target:g}"))
+            text = L["target_note"].format(target=self.local(f"{self.target:g}"),
+                                           condition=L[TARGET_CONDITION])
             self.w(f'<p class="note">{_e(text)}</p>')
         for gv in self.groupings():
             self.w(f'<h3 class="grouping">{_e(self.label(gv))}</h3>')
             for key, ind, st in self.league:
-                rows, overall = self.league_rows(gv, ind, st)
+                rows, overall = self.league_rows(gv, ind, st, self.target_of(key))
                 if not rows:
                     continue
                 self.league_block(gv, key, rows, overall)
@@ -412,25 +424,26 @@ class _Page:
         L = self.L
         title = f"{L[key]} · {self.label(gv)}"
         shown = rows[:MAX_PLOTTED]
-        target_label = (L["target_line"].format(target=self.local(f"{self.target:g}"))
-                        if self.target is not None else None)
+        target = self.target_of(key)
+        target_label = (L["target_line"].format(target=self.local(f"{target:g}"))
+                        if target is not None else None)
         svg = plots.league([self.group_label(gv, r.group) for r in shown],
                            np.array([r.estimate for r in shown]),
                            np.array([r.low for r in shown]), np.array([r.high for r in shown]),
-                           [r.mark for r in shown], overall, title, self.target,
+                           [r.mark for r in shown], overall, title, target,
                            f"{L['overall']} {self.pct(overall)} %", target_label,
                            decimal=self.decimal)
         self.w(f'<h4>{_e(L[key])}</h4><figure class="plot league" data-grouping="{_e(gv)}" '
                f'data-condition="{_e(key)}">{svg}')
         if len(rows) > MAX_PLOTTED:
-            text = L["shown_first"].format(shown=MAX_PLOTTED, total=len(rows))
+            text = L["shown_first"].format(shown=MAX_PLOTTED, total=self.int(len(rows)))
             self.w(f"<figcaption>{_e(text)}</figcaption>")
         self.w("</figure>")
         head = (f'<table class="league" data-grouping="{_e(gv)}" data-condition="{_e(key)}">'
                 f'<thead><tr><th class="num">{_e(L["rank"])}</th><th>{_e(self.label(gv))}</th>'
                 f'<th class="num">{_e(L["prevalence"])} %</th><th class="num">{_e(L["ci"])}</th>'
                 f'<th class="num">{_e(L["n"])}</th><th>{_e(L["vs_overall"])}</th>'
-                + (f'<th>{_e(L["vs_target"])}</th>' if self.target is not None else "")
+                + (f'<th>{_e(L["vs_target"])}</th>' if target is not None else "")
                 + "</tr></thead><tbody>")
         body = []
         for rank, r in enumerate(rows[:MAX_ROWS], start=1):
@@ -442,14 +455,14 @@ class _Page:
             target = (f'<td class="target-{_e(r.target)}">{_e(L[r.target])}</td>'
                       if r.target is not None else "")
             body.append(f'<tr data-group="{_e(r.group)}"><td class="num">{rank}</td>'
-                        f"<td>{_e(self.group_label(gv, r.group))}{zero}</td>"
+                        f'<td class="name">{_e(self.group_label(gv, r.group))}{zero}</td>'
                         f'<td class="num">{self.pct(r.estimate)}</td>'
                         f'<td class="num">{self.pct(r.low)} – {self.pct(r.high)}</td>'
                         f'<td class="num">{self.int(r.n)}</td>'
                         f'<td class="mark-{_e(r.mark)}">{_e(L[r.mark])}</td>{target}</tr>')
         table = head + "".join(body) + "</tbody></table>" + self.cut(len(rows))
         if len(rows) > 12:
-            self.w(f"<details><summary>{_e(L['group'])}: {len(rows):,}</summary>{table}"
+            self.w(f"<details><summary>{_e(L['group'])}: {self.int(len(rows))}</summary>{table}"
                    "</details>")
         else:
             self.w(table)
@@ -464,16 +477,17 @@ class _Page:
         periods = sorted(self.t.groups.get(PERIOD_NAME, []), key=_period_key)
         periods = [p for p in periods if p not in ("NA", "")]
         self.w(f'<p class="note">{_e(L["period_note"].format(how=self.how()))}</p>')
-        target_label = (L["target_line"].format(target=self.local(f"{self.target:g}"))
-                        if self.target is not None else None)
         for key, ind, st in self.league:
+            target = self.target_of(key)
+            target_label = (L["target_line"].format(target=self.local(f"{target:g}"))
+                            if target is not None else None)
             values = list(zip(*self.intervals(PERIOD_NAME, periods, ind, st), strict=True))
             if not any(math.isfinite(v[3]) and v[3] > 0 for v in values):
                 continue
             est = np.array([v[0] for v in values])
             lo = np.array([v[1] for v in values])
             hi = np.array([v[2] for v in values])
-            svg = plots.over_time(periods, [(L["all"], est, lo, hi)], L[key], self.target,
+            svg = plots.over_time(periods, [(L["all"], est, lo, hi)], L[key], target,
                                   target_label, decimal=self.decimal)
             self.w(f'<h3>{_e(L[key])}</h3><figure class="plot period" '
                    f'data-condition="{_e(key)}">{svg}</figure>')
@@ -498,7 +512,9 @@ class _Page:
         cells: dict[str, dict[str, tuple]] = {}
         labels = self.t.groups.get(gv, [])
         for label, *v in zip(labels, *self.intervals(gv, labels, ind, st), strict=True):
-            period, _, group = label.partition(CROSS_SEPARATOR)
+            period, cross, group = label.partition(CROSS_SEPARATOR)
+            if not cross:  # prevalence's "NA": the children without a period or a group
+                continue
             cells.setdefault(group, {})[period] = tuple(float(x) for x in v)
         if not cells:
             return
@@ -511,7 +527,7 @@ class _Page:
             v = [cells[g].get(p, nan4) for p in periods]
             lines.append((g, np.array([x[0] for x in v]), np.array([x[1] for x in v]),
                           np.array([x[2] for x in v])))
-        svg = plots.over_time(periods, lines, title, self.target, target_label,
+        svg = plots.over_time(periods, lines, title, self.target_of(key), target_label,
                               decimal=self.decimal)
         self.w(f'<h4>{_e(title)}</h4><figure class="plot period-by" data-grouping="{_e(by)}" '
                f'data-condition="{_e(key)}">{svg}</figure>')
@@ -530,11 +546,12 @@ class _Page:
                     tds.append(f'<td class="num" data-period="{_e(p)}">{self.pct(v[0])}<br>'
                                f'<span class="muted">{self.pct(v[1])}–{self.pct(v[2])}, '
                                f"n {self.int(v[3])}</span></td>")
-            body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
+            body.append(f'<tr data-group="{_e(g)}"><td class="name">{_e(g)}</td>'
+                        f'{"".join(tds)}</tr>')
         table = head + "".join(body) + "</tbody></table>"
         more = ""
         if len(groups) > MAX_PERIOD_ROWS:
-            text = L["most_children"].format(shown=MAX_PERIOD_ROWS, total=len(groups))
+            text = L["most_children"].format(shown=MAX_PERIOD_ROWS, total=self.int(len(groups)))
             more = f'<p class="note">{_e(text)}</p>'
 
         self.w(f"<details><summary>{_e(title)}</summary>{more}{table}</details>")
@@ -613,13 +630,14 @@ class _Page:
                     + "".join(f"<th>{_e(names[c])}</th>" for c in cols2)
                     + "</tr></thead><tbody>")
             body = "".join(
-                f'<tr><td>{_e(r.group_by)}</td><td>{_e(r.group)}</td><td>{_e(r.check)}</td>'
+                f'<tr><td>{_e(r.group_by)}</td><td class="name">{_e(r.group)}</td>'
+                f'<td>{_e(r.check)}</td>'
                 f'<td>{_e(r.variable)}</td><td>{_e(r.statistic)}</td>'
                 f'<td class="num">{self.int(_f(r.n))}</td>'
                 f'<td class="num">{self.num(_f(r.value), 3)}</td>'
                 f'<td class="verdict-{_e(r.verdict)}">{_e(r.verdict)}</td></tr>'
                 for r in flagged.head(MAX_ROWS).itertuples(index=False))
-            self.w(f"<details open><summary>{len(flagged):,}</summary>{head}{body}"
+            self.w(f"<details open><summary>{self.int(len(flagged))}</summary>{head}{body}"
                    "</tbody></table></details>")
         self.w("</section>")
 
@@ -654,7 +672,8 @@ class _Page:
                 value, verdict = cells[g].get(j, (math.nan, "n/a"))
                 tds.append(f'<td class="num verdict-{_e(verdict)}" title="{_e(verdict)}">'
                            f"{self.num(value, 2)}</td>")
-            body.append(f'<tr data-group="{_e(g)}"><td>{_e(g)}</td>{"".join(tds)}</tr>')
+            body.append(f'<tr data-group="{_e(g)}"><td class="name">{_e(g)}</td>'
+                        f'{"".join(tds)}</tr>')
         title = L["quality_by"].format(group=by)
         table = head + "".join(body) + "</tbody></table>"
         self.w(f"<h3>{_e(title)}</h3><p class=\"note\">{_e(L['quality_by_note'])}</p>")
@@ -752,5 +771,9 @@ def _period_key(label: str) -> tuple:
 
 def render(data: ReportData, *, target: float | None = None, lang: str = "en",
            title: str | None = None) -> str:
-    """The report page of ``data`` (see :func:`zscore.report`)."""
+    """The report page of ``data`` (see :func:`zscore.report`); InputError when no child
+    could be scored."""
+    from .build import refuse_if_nothing_scored
+
+    refuse_if_nothing_scored(data)
     return _Page(data, target, lang, title).render()

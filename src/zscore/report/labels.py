@@ -95,6 +95,8 @@ EN = {
     "how_design": "design-based, as WHO's anthro_prevalence",
     "how_register": "Wilson; exact Clopper-Pearson where none or all have the condition",
     "target_line": "Target {target} % (dotted line)",
+    "target_note": "Target {target} % (dotted line): a stunting target, drawn and compared "
+                   "with {condition} only (not with wasting, underweight or overweight).",
     "shown_first": "The {shown} highest of {total} groups are shown; the full table is "
                    "'zscore prevalence --by'.",
     "overall": "overall",
@@ -259,6 +261,9 @@ ID = {
     "how_design": "berbasis desain, seperti anthro_prevalence WHO",
     "how_register": "Wilson; Clopper-Pearson eksak bila tidak ada atau semua anak",
     "target_line": "Target {target} % (garis titik-titik)",
+    "target_note": "Target {target} % (garis titik-titik): target stunting, hanya "
+                   "digambar dan dibandingkan untuk {condition} (tidak untuk wasting, "
+                   "underweight atau gizi lebih).",
     "shown_first": "Ditampilkan {shown} tertinggi dari {total} kelompok; tabel lengkap: "
                    "'zscore prevalence --by'.",
     "overall": "keseluruhan",

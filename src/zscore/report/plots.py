@@ -66,9 +66,28 @@ def to_svg(fig: Any, label: str) -> str:
                                                     "Format": None, "Type": None})
     text = _HEAD.sub(r"\1", buffer.getvalue(), count=1)
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = _own_ids(text)
     from html import escape
 
     return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1).strip()
+
+
+_REF = re.compile(r'(href="#|url\(#)([^")]+)')
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _own_ids(text: str) -> str:
+    """The SVG with ids unique on the page: matplotlib names the parts of every figure alike
+    (figure_1, patch_1, ...) and its clip paths and markers by their content. Ids nothing
+    refers to are dropped; the others get a prefix of this SVG's own (a hash of its text, so
+    the same figure gives the same SVG)."""
+    import hashlib
+
+    referenced = {m.group(2) for m in _REF.finditer(text)}
+    prefix = "z" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
+    text = _ID.sub(lambda m: f' id="{prefix}{m.group(1)}"' if m.group(1) in referenced else "",
+                   text)
+    return _REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", text)
 
 
 def _normal_pdf(x: np.ndarray) -> np.ndarray:
