@@ -284,3 +284,18 @@ def test_rows_with_no_child_data_are_written_but_not_counted(tmp_path, capsys):
     assert "2 children; 2 rows with no child's data" in printed
     assert "sex_missing" not in printed
     assert len(pd.read_csv(out)) == 4  # every row written back
+
+
+@pytest.mark.parametrize("layout", ["tidy", "who"])
+def test_prevalence_refuses_a_file_where_only_oedema_counts(tmp_path, capsys, layout):
+    """Sex missing for every child: no z-score, yet WHO's n counts the children with oedema in
+    the weight indicators (100 % wasted of 2). That is no table: one error, nothing written."""
+    rows = ["sex,age,weight,lenhei,oedema"] + [f",{300 + i},8.0,70.0,{'y' if i < 2 else 'n'}"
+                                               for i in range(40)]
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "p.csv"
+    code = cli.main(["prevalence", str(src), "-o", str(out), "--layout", layout])
+    assert code == 2
+    assert "no child could be scored" in capsys.readouterr().err
+    assert not out.exists()

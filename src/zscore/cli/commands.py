@@ -338,13 +338,17 @@ def prevalence_command(args: argparse.Namespace, ds: io.Dataset, console: Consol
 
 
 def _refuse_if_nothing_scored(table: Any, layout: str) -> None:
-    """A prevalence table in which no child has any z-score is an error, not an empty table."""
+    """A prevalence table in which no child has any z-score is an error, not an empty table.
+    WHO's n counts a child with oedema in the weight indicators even without a z-score (sex
+    missing, say), so what is looked at is the mean z: it exists when one child has a z."""
+    import re
+
     if layout == "tidy":
-        n = table[(table.group == "All") & (table.statistic == "n (unweighted)")].estimate
+        means = table[(table.group == "All") & (table.statistic == "mean z")].estimate
     else:
-        n = table.loc[table.Group == "All", [c for c in table.columns
-                                             if c.endswith("Z_unwpop")]].to_numpy().ravel()
-    if not (np.nan_to_num(np.asarray(n, dtype=float)) > 0).any():
+        means = table.loc[table.Group == "All", [c for c in table.columns
+                                                 if re.fullmatch(r"[A-Za-z]+_r", c)]]
+    if not np.isfinite(np.asarray(means, dtype=float)).any():
         raise InputError("no child could be scored: every z-score is missing (run 'zscore "
                          "classify' on the file to see each row's reason). Nothing was written.")
 
