@@ -131,27 +131,6 @@ def _arrow(frame: Any) -> Any:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _whole_numbers(table: Any) -> Any:
-    """Columns of long whole numbers (a NIK or No. KK typed as a number in Excel) as integers,
-    so that the CSV writer gives their digits (3201010101010001) and not 3.201010101010001e+15;
-    the values are the same."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    for k, f in enumerate(table.schema):
-        if not pa.types.is_floating(f.type):
-            continue
-        col = table.column(k)
-        values = pc.drop_null(col).to_numpy(zero_copy_only=False)
-        finite = values[np.isfinite(values)]
-        if finite.size == 0 or finite.size < values.size or \
-                not (np.abs(finite).max() >= 1e9) or np.abs(finite).max() >= 2.0 ** 63 or \
-                not np.all(finite == np.floor(finite)):
-            continue
-        table = table.set_column(k, f.with_type(pa.int64()), pc.cast(col, pa.int64()))
-    return table
-
-
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     from .commands import _preset
 
@@ -268,7 +247,7 @@ def _followup(args: argparse.Namespace, values: Any, table: Any, ds: io.Dataset 
     rows = result.rows
     if not isinstance(rows, pa.Table):
         rows = _arrow(rows)
-    out = _whole_numbers(table)
+    out = table
     for name in OUTPUT_COLUMNS:  # the input's columns as read, the follow-up's appended
         out = out.append_column(name, rows.column(name))
     growth = rows.column("growth").to_pylist()

@@ -506,7 +506,7 @@ class CsvWriter:
             self.commas = bool(self.like is not None and self.like.decimal_comma)
         if self.commas:
             table = _with_decimal_commas(_no_negative_zero(table, self.own), self.like)
-        table = _whole_numbers_in_full(table, self.own)
+        table = _whole_numbers_in_full(table)
         if self.schema is None:
             self.schema = plain_schema(table.schema)
         if self.encoding in ("utf-8", "utf8"):
@@ -581,16 +581,17 @@ def _no_negative_zero(batch: Any, own: set[str]) -> Any:
     return batch
 
 
-def _whole_numbers_in_full(table: Any, own: set[str]) -> Any:
-    """The input's own number columns held as floats (every Excel number; Stata and SPSS
-    doubles) as text, a whole number written with all its digits: pyarrow writes
-    3201010101010001.0, a 16-digit NIK typed as a number, as 3.201010101010001e+15. Whole
-    numbers up to 2^53 are exact in a float; other values are written as pyarrow writes them."""
+def _whole_numbers_in_full(table: Any) -> Any:
+    """Number columns held as floats (every Excel number; Stata and SPSS doubles) with a whole
+    number that pyarrow would write with an exponent, as text with all its digits: pyarrow
+    writes 3201010101010001.0, a 16-digit NIK typed as a number, as 3.201010101010001e+15.
+    Whole numbers up to 2^53 are exact in a float; other values are written as pyarrow writes
+    them. (zscore's own float columns never hold such values, so they are left as they are.)"""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     for i, f in enumerate(table.schema):
-        if f.name not in own or not pa.types.is_floating(f.type):
+        if not pa.types.is_floating(f.type):
             continue
         column = table.column(i)
         text = pc.cast(column, pa.string())
