@@ -129,3 +129,28 @@ def test_children_one_by_one_equal_a_large_batch(precision):
                 assert abs(value - expect) <= 1e-9, (i, name)
         for cat, label in one.categories.items():
             assert label == batch[cat][i], (i, cat)
+
+
+def test_reused_inputs_do_not_carry_over_between_calls():
+    """child() keeps one-row input arrays per set of measurements given: a call with units
+    (converted into a new array), one without, one with other measurements and text codes seen
+    before under another argument each equal a batch call of their own."""
+    calls = [
+        dict(sex="1", age=400, weight=9000, lenhei=750, measure="1", units="weight=g,lenhei=mm"),
+        dict(sex="1", age=400, weight=9.0, lenhei=75.0, measure="1"),
+        dict(sex="2", age=20, age_unit="months", weight=11.0, headc=47.0, oedema="1"),
+        dict(sex="1", age=400, weight=9.0, lenhei=75.0, measure="h", oedema="y"),
+        dict(sex="x", age=2**60, weight=True, lenhei="80,5", measure=None),
+        dict(sex=2, age=3000, weight=20.0, lenhei=120.0),  # the 2007 reference
+    ]
+    for _ in range(2):
+        for kw in calls:
+            one = zscore.child(**kw)
+            batch_kw = {k: (v if k in ("units", "age_unit") else [v]) for k, v in kw.items()}
+            out = zscore.classify(**batch_kw)
+            for name, value in one.z.items():
+                expected = out[name][0]
+                assert (value is None and np.isnan(expected)) or value == expected, (kw, name)
+            for column, label in one.categories.items():
+                assert label == (None if out[column][0] is None else str(out[column][0])), \
+                    (kw, column)

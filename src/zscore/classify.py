@@ -225,6 +225,9 @@ def _allocate(n: int, p: Plan, has_len: bool, has_bmi: bool) -> Raw:
     )
 
 
+_WEIGHT_LENHEI = frozenset(MEASUREMENTS[:2])
+
+
 def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
             standard: str = "auto", parallel: bool = True,
             buffers: dict | None = None, age_unit: str | None = None) -> Raw:
@@ -241,7 +244,7 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
     has_len = "lenhei" in m
     has_bmi = has_len and "weight" in m
     other = _NO_OTHER
-    if standard != "2007" and any(name in m for name in MEASUREMENTS[2:]):
+    if standard != "2007" and not _WEIGHT_LENHEI.issuperset(m):  # head, arm, skinfolds
         other = np.zeros((4, n))
         for row, name in enumerate(MEASUREMENTS[2:]):
             if name in m:

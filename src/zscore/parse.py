@@ -76,12 +76,18 @@ def narrow_float(v: Any) -> bool:
     return isinstance(v, np.float16 | np.float32)
 
 
+#: Integers up to this size are floats exactly (beyond it, float() rounds or overflows).
+_EXACT_INT = 2**53
+
+
 def parse_number(v: Any) -> float:
     """One value as a float: NaN when missing, -inf when it is not a number (text that is not a
     number, a bool, a date or a duration, a complex number, a list); ±inf beyond the float range.
     This is the definition: every faster path of :func:`as_float` gives the same float."""
-    if type(v) is float:  # the common case first (NaN stays NaN: missing)
+    if type(v) is float:  # the common cases first (NaN stays NaN: missing)
         return v
+    if type(v) is int and -_EXACT_INT <= v <= _EXACT_INT:  # (bool is not int here)
+        return float(v)
     v = _scalar(v)
     try:
         if _is_missing(v):
