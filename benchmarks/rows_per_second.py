@@ -3,6 +3,7 @@
     python benchmarks/rows_per_second.py                  # everything, about 2-3 minutes
     python benchmarks/rows_per_second.py --max 1e6        # a quicker run, no 10 M rows
     python benchmarks/rows_per_second.py --json out.json  # also save the numbers
+    python benchmarks/rows_per_second.py --sections 4 5   # only one child and start-up
 
 Measured, on synthetic but realistic children (benchmarks/_data.py), all four indicators
 (zlen zwei zwfl zbmi) with flags, the four WHO categories and the reason column:
@@ -16,8 +17,10 @@ Measured, on synthetic but realistic children (benchmarks/_data.py), all four in
    mark during the call against the bytes of its inputs and outputs;
 4. one child (``zscore.child``) after warm-up: median microseconds per call;
 5. ``import zscore`` plus a first ``classify`` of 1,000 rows in a fresh process, with an empty
-   numba cache (NUMBA_CACHE_DIR pointed at a new temporary folder) and with a warm one; and
-   once for a first call of 100,000 rows, which also needs the parallel kernel.
+   numba cache (NUMBA_CACHE_DIR pointed at a new temporary folder) and with a warm one: rows
+   of 0-19 years and of 0-5 years (which compile less), and once 100,000 rows; beside them
+   numba's own floor (import numba, first call of a trivial cached function), and the warm
+   start without .pyc files (PYTHONDONTWRITEBYTECODE=1).
 
 The machine may be shared and noisy: compare numbers within one run rather than across runs.
 """
@@ -391,11 +394,37 @@ print(json.dumps({"import": t1 - t0, "first_call": t3 - t2, "total": (t1 - t0) +
 """
 
 
-def start_once(sample: str, cache_dir: str) -> dict:
+_FLOOR = """
+import json, time
+t0 = time.perf_counter()
+import numba
+import numpy as np
+t1 = time.perf_counter()
+
+@numba.njit(cache=True)
+def total(a):
+    return a.sum()
+
+total(np.ones(3))
+t2 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "first_call": t2 - t1, "total": t2 - t0}))
+"""
+
+
+def start_once(sample: str, cache_dir: str, bytecode: bool = True) -> dict:
+    """One fresh process: import zscore and classify ``sample`` (a .py file instead: run it;
+    numba caches only functions defined in a file). ``bytecode``: Python may write and read
+    its .pyc files, as it does for a user (this workplace sets PYTHONDONTWRITEBYTECODE=1, so
+    every import would compile zscore's sources again: 0.15-0.25 s)."""
     env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    args = [sys.executable, sample] if sample.endswith(".py") else \
+        [sys.executable, "-c", _START, sample]
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _START, sample], env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
     result = json.loads(done.stdout)
     result["process"] = time.perf_counter() - start  # with the interpreter's own start
     return result
@@ -403,23 +432,41 @@ def start_once(sample: str, cache_dir: str) -> dict:
 
 def start_up(data: dict, cold_runs: int = 3, warm_runs: int = 5) -> dict:
     print("\n5. import zscore + first classify (text codes) in a fresh process; seconds, "
-          "median of runs")
+          "median of runs (Python's .pyc files written by a first run, as for a user)")
     out = {}
+    young = data["age"] < 1826  # 0-5 years (and missing ages): no row of the 2007 reference
     with tempfile.TemporaryDirectory() as tmp:
-        for n, cold_n, warm_n in ((1000, cold_runs, warm_runs), (100_000, 1, 1)):
-            sample = os.path.join(tmp, f"children{n}.npz")
-            np.savez(sample, **_data.classify_kwargs(_data.head(data, n)))
-            cold = []
-            for i in range(cold_n):  # each with a new, empty cache folder
-                cold.append(start_once(sample, os.path.join(tmp, f"cache{n}_{i}")))
-            warm = [start_once(sample, os.path.join(tmp, f"cache{n}_0")) for _ in range(warm_n)]
-            for name, runs in (("cold", cold), ("warm", warm)):
+        floor = os.path.join(tmp, "numba_floor.py")
+        Path(floor).write_text(_FLOOR)
+        start_once(floor, os.path.join(tmp, "bytecode"))  # writes the .pyc files of numba
+        cases = (("numba alone, a trivial cached function", None, cold_runs, warm_runs),
+                 ("1,000 rows, 0-19 years (1.6 % of the 2007 reference)",
+                  _data.head(data, 1000), cold_runs, warm_runs),
+                 ("1,000 rows, 0-5 years", {k: v[young][:1000] for k, v in data.items()},
+                  cold_runs, warm_runs),
+                 ("100,000 rows, 0-19 years", data, 1, 1))
+        for index, (label, rows, cold_n, warm_n) in enumerate(cases):
+            sample = floor
+            if rows is not None:
+                sample = os.path.join(tmp, f"children{index}.npz")
+                np.savez(sample, **_data.classify_kwargs(rows))
+                start_once(sample, os.path.join(tmp, "bytecode"))  # zscore's .pyc files
+            cold = [start_once(sample, os.path.join(tmp, f"cache{index}_{i}"))
+                    for i in range(cold_n)]  # each with a new, empty numba cache folder
+            warm = [start_once(sample, os.path.join(tmp, f"cache{index}_0"))
+                    for _ in range(warm_n)]
+            runs_of = {"cold": cold, "warm": warm}
+            if rows is not None and index == 1:  # what PYTHONDONTWRITEBYTECODE=1 costs
+                runs_of["warm, no .pyc"] = [
+                    start_once(sample, os.path.join(tmp, f"cache{index}_0"), bytecode=False)
+                    for _ in range(warm_n)]
+            for name, runs in runs_of.items():
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                out[f"{n}_{name}"] = med | {"runs": runs}
-                print(f"   {n:>7,} rows, {name} numba cache: import {med['import']:.2f} + "
+                out[f"{index}_{name}"] = med | {"runs": runs, "case": label}
+                print(f"   {label}, {name} numba cache: import {med['import']:.2f} + "
                       f"first call {med['first_call']:.2f} = {med['total']:.2f} s (whole "
-                      f"process, interpreter start included: {med['process']:.2f} s; "
-                      f"{len(runs)} run{'s' if len(runs) > 1 else ''})")
+                      f"process: {med['process']:.2f} s; {len(runs)} "
+                      f"run{'s' if len(runs) > 1 else ''})")
     return out
 
 
@@ -427,6 +474,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max", type=float, default=1e7, help="largest batch (rows)")
     parser.add_argument("--json", help="also write the numbers to this file")
+    parser.add_argument("--sections", type=int, nargs="+", default=[0, 1, 2, 3, 4, 5],
+                        help="only these sections (0-5, as numbered above)")
     parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--parse-without-pandas", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -445,15 +494,21 @@ def main() -> None:
     kernel_path(_data.kernel_inputs(_data.head(data, 30_000)))
     zscore.classify(**_data.classify_kwargs(_data.head(data, 30_000)))
     results = {"environment": env}
-    if sizes[-1] >= batch.SMALL:
+    wanted = set(args.sections)
+    if 0 in wanted and sizes[-1] >= batch.SMALL:
         results["old_against_new"] = old_against_new(data, sizes[-1])
-    results["throughput"] = throughput(data, sizes)
-    results["code_parsing_ns"] = code_parsing(data, min(sizes[-1], 10**6))
+    if 1 in wanted:
+        results["throughput"] = throughput(data, sizes)
+    if 2 in wanted:
+        results["code_parsing_ns"] = code_parsing(data, min(sizes[-1], 10**6))
     del data
     gc.collect()
-    results["memory"] = memory(sizes[-1])
-    results["child"] = one_child()
-    results["start_up"] = start_up(_data.children(100_000))
+    if 3 in wanted:
+        results["memory"] = memory(sizes[-1])
+    if 4 in wanted:
+        results["child"] = one_child()
+    if 5 in wanted:
+        results["start_up"] = start_up(_data.children(100_000))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))
 

@@ -58,12 +58,13 @@ def same(a: dict, b: dict) -> None:
 
 def serial(d) -> dict:
     """classify with every kernel on one thread (the path of a forked child)."""
-    saved = _threads._forked_after_omp, _threads._warned
+    saved = _threads._forked_after_omp, _threads._warned, _kernels.default_threads
     _threads._forked_after_omp, _threads._warned = True, True
+    _kernels.default_threads = lambda: 1
     try:
         return zscore.classify(d)
     finally:
-        _threads._forked_after_omp, _threads._warned = saved
+        _threads._forked_after_omp, _threads._warned, _kernels.default_threads = saved
 
 
 def as_dict(result) -> dict:
@@ -73,25 +74,40 @@ def as_dict(result) -> dict:
             for name in result.column_names}
 
 
-def test_the_data_takes_every_parallel_kernel():
+def test_the_data_takes_every_threaded_conversion_and_no_parallel_kernel():
     assert N >= SMALL
-    seen = set()
-    real = _threads.call
+    seen = []
+    real_over, real_call = _kernels.over_blocks, _threads.call
 
-    def spy(parallel, serial, *args):
-        seen.add(parallel.__name__)
-        return real(parallel, serial, *args)
+    def spy(rows, n, *args):
+        seen.append((rows.__name__, n >= 2 * _kernels.BLOCK))
+        return real_over(rows, n, *args)
 
-    _threads.call = spy
+    def no_parallel(*args):
+        raise AssertionError("classify started a parallel=True kernel")
+
+    _kernels.over_blocks, _threads.call = spy, no_parallel
     try:
         zscore.classify(data(0))
         zscore.classify(arrow_data(0))
     finally:
-        _threads.call = real
-    # nullable_to_float32, codes_from_points, codes_from_numbers, codes_from_utf8 (the scoring
-    # kernel runs on Python threads, safe under every layer: _kernels.score)
-    assert seen == {"_nullable_parallel", "_points_parallel", "_numbers_parallel",
-                    "_utf8_parallel"}
+        _kernels.over_blocks, _threads.call = real_over, real_call
+    # nullable_to_float32, codes_from_points, codes_from_numbers, codes_from_utf8, each on
+    # threads (the scoring kernel runs on Python threads too: _kernels.score)
+    assert {name for name, _ in seen} == {"_nullable_rows", "_points_rows", "_numbers_rows",
+                                          "_utf8_rows"}
+    assert all(threaded for _, threaded in seen)
+
+
+def test_conversion_blocks_cover_every_row_and_count_on_every_thread():
+    n = 5 * _kernels.BLOCK + 17
+    points = np.full(n, ord("l"), dtype=np.uint32)
+    points[::1000] = 0x4E00  # beyond the table: UNMAPPED, counted
+    table = np.arange(128, dtype=np.int8)
+    out, unmapped = _kernels.codes_from_points(points, table)
+    assert unmapped == len(range(0, n, 1000))
+    assert (out[points == ord("l")] == ord("l")).all()
+    assert (out[points == 0x4E00] == _kernels.UNMAPPED).all()
 
 
 def test_serial_fallback_gives_the_parallel_results():
@@ -152,12 +168,13 @@ def run(script: str, layer: str) -> dict:
         pytest.fail(f"hung for {TIMEOUT} s under {layer}: {stderr[-3000:]}")
     assert proc.returncode == 0, (proc.returncode, stderr[-3000:])
     out = json.loads(stdout.strip().splitlines()[-1])
-    assert out["layer"] == layer
+    assert out["layer"] in (layer, None)  # None: nothing started numba's threads
     return out
 
 
 THREADS = """
 import threading, numba
+from zscore import _threads
 inputs = [data(seed) for seed in range(4)]
 expected = [serial(d) for d in inputs]
 failures = []
@@ -172,15 +189,17 @@ def work(d, want):
 threads = [threading.Thread(target=work, args=pair) for pair in zip(inputs, expected)]
 [t.start() for t in threads]
 [t.join() for t in threads]
-print(json.dumps({"layer": numba.threading_layer(), "failures": failures}))
+print(json.dumps({"layer": _threads.layer(), "failures": failures}))
 """
 
 
 @pytest.mark.parametrize("layer", layers())
 def test_threads_under_each_threading_layer(layer):
-    """workqueue aborted the process ("Concurrent access has been detected") before the lock."""
+    """workqueue aborted the process ("Concurrent access has been detected") before the lock,
+    when classify still had parallel=True kernels; it has none now (the layer is not started)."""
     out = run(THREADS, layer)
     assert out["failures"] == []
+    assert out["layer"] is None
 
 
 FORK = """
@@ -201,7 +220,7 @@ p.join(60)
 if p.is_alive():
     p.kill()
     p.join()
-print(json.dumps({"layer": numba.threading_layer(), "notes": [g[1] for g in got],
+print(json.dumps({"layer": _threads.layer(), "notes": [g[1] for g in got],
                   "exitcode": p.exitcode}))
 """
 
@@ -222,12 +241,10 @@ def test_fork_pool_after_a_large_call(layer):
     a process already using GNU OpenMP, this is unsafe.") and Pool.map waited for ever."""
     out = run(FORK, layer)
     assert out["exitcode"] == 0
-    notes = out["notes"]
-    if layer == "omp" and _threads._gnu_openmp():  # one thread in the children, and a note
-        assert any("forked" in note for note in notes[0])
-        assert sum(len(worker) for worker in notes) <= 2  # once per worker process
-    else:
-        assert notes == [[], [], []]
+    # classify runs no parallel=True kernel (Python threads only), so it never starts numba's
+    # threads, GNU OpenMP's included: the forked children compute as the parent did, no note
+    assert out["layer"] is None
+    assert out["notes"] == [[], [], []]
 
 
 # --- zscore.quality's parallel kernels (from 2 x 200,000 rows; fewer here) ------------------------

@@ -11,10 +11,9 @@ Inputs arrive already normalised by :mod:`zscore.classify` (codes from :mod:`zsc
 A measurement the caller did not supply is passed as an array of length 0 and its indicators
 are switched off through ``slot`` (-1). Every rule is documented in docs/methods.md.
 
-Each parallel kernel is called through a plain function of its public name (score_parallel,
-nullable_to_float32, codes_from_points, codes_from_numbers, codes_from_utf8) that runs it
-through :func:`zscore._threads.call`: serialised under numba's workqueue threading layer, and
-replaced by its serial twin in a process forked after GNU OpenMP started (docs/threads.md).
+Nothing here is a ``parallel=True`` kernel: scoring (:func:`score`) and the column conversions
+(:func:`over_blocks`) run serial kernels that release the GIL on Python threads, which is safe
+under every numba threading layer and after ``fork()`` (docs/threads.md).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import os
 import threading
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from . import _threads
 
@@ -955,41 +954,62 @@ def factorize_int64(keys, capacity, skip_zero=False):
     return codes, uniques[:nunique], True
 
 
-# --- column conversions: a rows kernel, a parallel one over blocks and a serial one, picked by a
-# wrapper of the public name (zscore._threads.call) ----------------------------------------------
-@njit(cache=True, error_model="numpy")
+# --- column conversions: a rows kernel (it releases the GIL), run over blocks of rows on Python
+# threads for a large column (as score runs its chunks), in one call for a small one. No
+# parallel=True kernel: they took 0.8-2 s each to compile on a first large call, and they start
+# numba's threading layer, with its troubles under fork and workqueue (docs/threads.md).
+def over_blocks(rows, n: int, *args) -> int:
+    """``rows(*args, start, stop)`` over every block of n rows, on default_threads() threads
+    when the column is large; returns the sum of what the calls return (None counts 0)."""
+    threads = default_threads() if n >= 2 * BLOCK else 1
+    if threads <= 1:
+        return int(rows(*args, 0, n) or 0)
+    work = iter(range(0, n, BLOCK))  # shared: next() on it is atomic under the GIL
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        total = 0
+        try:
+            for a in work:
+                if errors:
+                    return
+                total += int(rows(*args, a, min(n, a + BLOCK)) or 0)
+        except BaseException as exc:  # Ctrl-C in the calling thread, MemoryError: re-raised
+            errors.append(exc)
+        counts.append(total)
+
+    helpers = [threading.Thread(target=worker, name="zscore-convert", daemon=True)
+               for _ in range(threads - 1)]
+    for t in helpers:
+        t.start()
+    worker()
+    for t in helpers:
+        t.join()
+    if errors:
+        raise errors[0]
+    return sum(counts)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
 def _nullable_rows(values, out, start, stop):
     for i in range(start, stop):
         v = values[i]
         out[i] = np.float32(np.nan) if v < 0 else np.float32(v)
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def _nullable_parallel(values):
-    n = values.shape[0]
-    out = np.empty(n, dtype=np.float32)
-    for b in prange((n + BLOCK - 1) // BLOCK):
-        _nullable_rows(values, out, b * BLOCK, min(n, (b + 1) * BLOCK))
-    return out
-
-
-@njit(cache=True, error_model="numpy")
-def _nullable_serial(values):
-    out = np.empty(values.shape[0], dtype=np.float32)
-    _nullable_rows(values, out, 0, values.shape[0])
-    return out
-
-
 def nullable_to_float32(values):
     """int8 codes with -1 for missing -> float32 with NaN (the numpy form of WHO's flags)."""
-    return _threads.call(_nullable_parallel, _nullable_serial, values)
+    out = np.empty(values.shape[0], dtype=np.float32)
+    over_blocks(_nullable_rows, values.shape[0], values, out)
+    return out
 
 
 #: Code returned by codes_from_points for a character beyond its table (the caller maps it).
 UNMAPPED = -128
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _points_rows(points, table, out, start, stop):
     size = table.shape[0]
     count = 0
@@ -1003,30 +1023,14 @@ def _points_rows(points, table, out, start, stop):
     return count
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def _points_parallel(points, table):
-    n = points.shape[0]
-    out = np.empty(n, dtype=np.int8)
-    nblocks = (n + BLOCK - 1) // BLOCK
-    unmapped = np.zeros(nblocks, dtype=np.int64)
-    for b in prange(nblocks):
-        unmapped[b] = _points_rows(points, table, out, b * BLOCK, min(n, (b + 1) * BLOCK))
-    return out, unmapped.sum()
-
-
-@njit(cache=True, error_model="numpy")
-def _points_serial(points, table):
-    out = np.empty(points.shape[0], dtype=np.int8)
-    return out, np.int64(_points_rows(points, table, out, 0, points.shape[0]))
-
-
 def codes_from_points(points, table):
     """int8 code of each one-character text (its code point; 0 for ""), table[point], or
     UNMAPPED for a point beyond the table. Returns (codes, number of UNMAPPED)."""
-    return _threads.call(_points_parallel, _points_serial, points, table)
+    out = np.empty(points.shape[0], dtype=np.int8)
+    return out, over_blocks(_points_rows, points.shape[0], points, table, out)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _numbers_rows(values, numbers, codes, missing, invalid, out, start, stop):
     for i in range(start, stop):
         v = np.float64(values[i])
@@ -1040,31 +1044,15 @@ def _numbers_rows(values, numbers, codes, missing, invalid, out, start, stop):
         out[i] = c
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def _numbers_parallel(values, numbers, codes, missing, invalid):
-    n = values.shape[0]
-    out = np.empty(n, dtype=np.int8)
-    for b in prange((n + BLOCK - 1) // BLOCK):
-        _numbers_rows(values, numbers, codes, missing, invalid, out, b * BLOCK,
-                      min(n, (b + 1) * BLOCK))
-    return out
-
-
-@njit(cache=True, error_model="numpy")
-def _numbers_serial(values, numbers, codes, missing, invalid):
-    out = np.empty(values.shape[0], dtype=np.int8)
-    _numbers_rows(values, numbers, codes, missing, invalid, out, 0, values.shape[0])
-    return out
-
-
 def codes_from_numbers(values, numbers, codes, missing, invalid):
     """int8 code of each number: codes[j] where it equals numbers[j], missing for NaN,
     invalid otherwise."""
-    return _threads.call(_numbers_parallel, _numbers_serial, values, numbers, codes, missing,
-                         invalid)
+    out = np.empty(values.shape[0], dtype=np.int8)
+    over_blocks(_numbers_rows, values.shape[0], values, numbers, codes, missing, invalid, out)
+    return out
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _utf8_rows(offsets, data, validity, first, table, null_code, out, start, stop):
     has_validity = validity.shape[0] > 0
     count = 0
@@ -1085,30 +1073,13 @@ def _utf8_rows(offsets, data, validity, first, table, null_code, out, start, sto
     return count
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
-def _utf8_parallel(offsets, data, validity, first, n, table, null_code):
-    out = np.empty(n, dtype=np.int8)
-    nblocks = (n + BLOCK - 1) // BLOCK
-    unmapped = np.zeros(nblocks, dtype=np.int64)
-    for b in prange(nblocks):
-        unmapped[b] = _utf8_rows(offsets, data, validity, first, table, null_code, out,
-                                 b * BLOCK, min(n, (b + 1) * BLOCK))
-    return out, unmapped.sum()
-
-
-@njit(cache=True, error_model="numpy")
-def _utf8_serial(offsets, data, validity, first, n, table, null_code):
-    out = np.empty(n, dtype=np.int8)
-    return out, np.int64(_utf8_rows(offsets, data, validity, first, table, null_code, out, 0, n))
-
-
 def codes_from_utf8(offsets, data, validity, first, n, table, null_code):
     """int8 codes of n strings of an Arrow string array from row ``first`` (its offsets, UTF-8
     bytes and validity bitmap, empty when there are no nulls): "" and one ASCII character
     through table (indexed by the character; "" at 0), null as null_code, anything else
     UNMAPPED for the caller. Returns (codes, number of UNMAPPED)."""
-    return _threads.call(_utf8_parallel, _utf8_serial, offsets, data, validity, first, n, table,
-                         null_code)
+    out = np.empty(n, dtype=np.int8)
+    return out, over_blocks(_utf8_rows, n, offsets, data, validity, first, table, null_code, out)
 
 
 #: The kernels every scoring call needs (the others are compiled when a batch needs them).
