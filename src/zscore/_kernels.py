@@ -862,8 +862,14 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
         except BaseException as exc:  # Ctrl-C in the calling thread, MemoryError: re-raised
             errors.append(exc)
 
-    helpers = [threading.Thread(target=worker, name="zscore-score", daemon=True)
-               for _ in range(min(threads, len(bounds)) - 1)]
+    on_threads(worker, min(threads, len(bounds)), "zscore-score", errors)
+
+
+def on_threads(worker, threads: int, name: str, errors: list) -> None:
+    """worker() on this thread and on threads - 1 helper threads, all joined; then the first
+    exception a worker put in errors is raised here."""
+    helpers = [threading.Thread(target=worker, name=name, daemon=True)
+               for _ in range(threads - 1)]
     for t in helpers:
         t.start()
     worker()
@@ -979,15 +985,7 @@ def over_blocks(rows, n: int, *args) -> int:
             errors.append(exc)
         counts.append(total)
 
-    helpers = [threading.Thread(target=worker, name="zscore-convert", daemon=True)
-               for _ in range(threads - 1)]
-    for t in helpers:
-        t.start()
-    worker()
-    for t in helpers:
-        t.join()
-    if errors:
-        raise errors[0]
+    on_threads(worker, threads, "zscore-convert", errors)
     return sum(counts)
 
 
