@@ -44,3 +44,43 @@ def test_the_command_prints_one_line_when_it_compiles(tmp_path, capsys, monkeypa
     assert err.count(commands.COMPILING) == (0 if compiled else 1)
     assert cli.main(["classify", str(src), "-o", str(tmp_path / "out2.csv"), "--quiet"]) == 0
     assert commands.COMPILING not in capsys.readouterr().err
+
+
+def test_every_kind_of_input_uses_one_compiled_version_of_each_kernel():
+    # numba compiles a kernel again for each new combination of argument types, and a
+    # read-only array (pandas, polars, pyarrow, np.frombuffer) is another type than a writable
+    # one: without read_only a DataFrame after a numpy call compiled every kernel a second time
+    code = """
+import numpy as np, pandas as pd, pyarrow as pa, zscore
+from zscore import _kernels
+n = 40
+kw = dict(sex=np.tile([1, 2], n // 2), age=np.linspace(10, 7000, n),
+          weight=np.linspace(3, 40, n), lenhei=np.linspace(50, 150, n),
+          measure=np.array(["l", "h"] * (n // 2)))
+zscore.classify(**kw)
+frozen = {k: v.copy() for k, v in kw.items()}
+for v in frozen.values():
+    v.flags.writeable = False
+zscore.classify(**frozen)
+zscore.classify(pd.DataFrame(kw))
+zscore.classify(pa.table(pd.DataFrame(kw)))
+zscore.child(sex="f", age=300, weight=7.2, lenhei=66.0, measure="l")
+zscore.child(sex="m", age=9, weight=7200, units={"weight": "g"}, age_unit="months")
+for name in ("gather_2006", "gather_2007", "finish", "categories_who"):
+    print(name, len(getattr(_kernels, name).signatures))
+"""
+    if os.environ.get("NUMBA_DISABLE_JIT"):
+        pytest.skip("numba disabled")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    counts = dict(line.split() for line in done.stdout.splitlines())
+    assert counts == {"gather_2006": "1", "gather_2007": "1", "finish": "1",
+                      "categories_who": "1"}, done.stdout
+
+
+def test_read_only_leaves_the_caller_s_array_writable():
+    a = np.arange(3.0)
+    view = _kernels.read_only(a)
+    assert a.flags.writeable and not view.flags.writeable
+    a[0] = 7.0
+    assert view[0] == 7.0 and _kernels.read_only(view) is view

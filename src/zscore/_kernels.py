@@ -19,7 +19,6 @@ under every numba threading layer and after ``fork()`` (docs/threads.md).
 from __future__ import annotations
 
 import math
-import os
 import threading
 
 import numpy as np
@@ -960,6 +959,17 @@ def factorize_int64(keys, capacity, skip_zero=False):
     return codes, uniques[:nunique], True
 
 
+def read_only(a: np.ndarray) -> np.ndarray:
+    """``a`` if it is read-only, else a read-only view of it. numba compiles a kernel once per
+    combination of argument types, and a read-only array (what pandas, polars and pyarrow give)
+    is another type than a writable one: passing every input column read-only means a first
+    call compiles each kernel once, whatever the caller's container."""
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
 # --- column conversions: a rows kernel (it releases the GIL), run over blocks of rows on Python
 # threads for a large column (as score runs its chunks), in one call for a small one. No
 # parallel=True kernel: they took 0.8-2 s each to compile on a first large call, and they start
@@ -1025,7 +1035,7 @@ def codes_from_points(points, table):
     """int8 code of each one-character text (its code point; 0 for ""), table[point], or
     UNMAPPED for a point beyond the table. Returns (codes, number of UNMAPPED)."""
     out = np.empty(points.shape[0], dtype=np.int8)
-    return out, over_blocks(_points_rows, points.shape[0], points, table, out)
+    return out, over_blocks(_points_rows, points.shape[0], read_only(points), table, out)
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
@@ -1046,7 +1056,8 @@ def codes_from_numbers(values, numbers, codes, missing, invalid):
     """int8 code of each number: codes[j] where it equals numbers[j], missing for NaN,
     invalid otherwise."""
     out = np.empty(values.shape[0], dtype=np.int8)
-    over_blocks(_numbers_rows, values.shape[0], values, numbers, codes, missing, invalid, out)
+    over_blocks(_numbers_rows, values.shape[0], read_only(values), numbers, codes, missing,
+                invalid, out)
     return out
 
 
@@ -1077,7 +1088,8 @@ def codes_from_utf8(offsets, data, validity, first, n, table, null_code):
     through table (indexed by the character; "" at 0), null as null_code, anything else
     UNMAPPED for the caller. Returns (codes, number of UNMAPPED)."""
     out = np.empty(n, dtype=np.int8)
-    return out, over_blocks(_utf8_rows, n, offsets, data, validity, first, table, null_code, out)
+    return out, over_blocks(_utf8_rows, n, read_only(offsets), read_only(data),
+                            read_only(validity), first, table, null_code, out)
 
 
 #: The kernels every scoring call needs (the others are compiled when a batch needs them).
@@ -1086,14 +1098,15 @@ FIRST_KERNELS = ("gather_2006", "finish", "categories_who")
 
 def compiled_already() -> bool:
     """Whether numba's cache (next to this module in __pycache__, or in NUMBA_CACHE_DIR) holds
-    the kernels a first call needs, newer than this file: if not, the first call compiles them
-    (a few seconds, once per installation). A few file look-ups; True when it cannot tell."""
+    the kernels a first call needs, for this source: if not, the first call compiles them (a
+    few seconds, once per installation). Reads numba's three small index files (numba's own
+    test: the index's stamp is a hash of this file's text, so a file touched but not changed
+    still counts as compiled); True when it cannot tell."""
     try:
-        source = os.stat(__file__).st_mtime
         for name in FIRST_KERNELS:
-            index = globals()[name]._cache._cache_file._index_path
-            if not os.path.exists(index) or os.stat(index).st_mtime < source:
+            if not globals()[name]._cache._cache_file._load_index():
                 return False
-    except (AttributeError, OSError, KeyError):  # another numba: say nothing
+    except Exception:  # another numba, an unreadable index: say nothing
         return True
+    return True
     return True

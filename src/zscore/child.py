@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import dates, rules
+from ._kernels import read_only
 from .classify import MEASUREMENTS, Inputs, category_scheme, check_options, compute, reason_codes
 from .errors import quiet_numpy
 from .inputs import convert
@@ -162,15 +163,15 @@ def child(
     given = (weight, lenhei, headc, armc, triskin, subskin)
     key = (weight is None, lenhei is None, headc is None, armc is None, triskin is None,
            subskin is None, months)
-    inp, present = _LOCAL.inputs.get(key) or _new_inputs(key)
+    inp, present, ages = _LOCAL.inputs.get(key) or _new_inputs(key)
     inp.sex[0] = _code(sex, "sex", rules.SEX_MISSING, rules.SEX_INVALID)
-    inp.age[0] = age_value
+    ages[0] = age_value
     inp.measure[0] = _code(measure, "measure", rules.MEASURE_MISSING, rules.MEASURE_INVALID)
     inp.oedema[0] = _code(oedema, "oedema", rules.OEDEMA_NO, rules.OEDEMA_INVALID)
-    for m, i, x in present:
+    for m, i, x, x_read_only in present:
         x[0] = parse_number(given[i])
-        inp.measurements[m] = convert(x, FACTORS[UNIT_KIND[m]][unit_of[m]]) \
-            if m in unit_of else x
+        inp.measurements[m] = read_only(convert(x, FACTORS[UNIT_KIND[m]][unit_of[m]])) \
+            if m in unit_of else x_read_only
     raw = compute(inp, precision=precision, scheme=scheme, standard=standard,
                   parallel=False, buffers=_LOCAL.buffers)
     return _result(raw, int(inp.sex[0]))
@@ -190,19 +191,22 @@ _LOCAL = _State()
 _NO_UNITS: dict[str, str] = {}
 
 
-def _new_inputs(key: tuple) -> tuple[Inputs, tuple[tuple[str, int, np.ndarray], ...]]:
+def _new_inputs(key: tuple) -> tuple[Inputs, tuple, np.ndarray]:
     """The one-row inputs of a call with the measurements ``key`` says are given (and its age
-    unit), kept for the thread's later calls: (Inputs, (name, argument index, array) of each
-    measurement given)."""
-    present = tuple((m, i, np.zeros(1)) for i, m in enumerate(MEASUREMENTS) if not key[i])
-    inp = Inputs(n=1, sex=np.zeros(1, dtype=np.int8), age=np.zeros(1),
+    unit), kept for the thread's later calls: (Inputs, (name, argument index, array, its
+    read-only view) of each measurement given, the age array). The kernel gets read-only
+    views (as compute gives it for every batch: one compiled version of each kernel)."""
+    arrays = [(m, i, np.zeros(1)) for i, m in enumerate(MEASUREMENTS) if not key[i]]
+    present = tuple((m, i, x, read_only(x)) for m, i, x in arrays)
+    ages = np.zeros(1)
+    inp = Inputs(n=1, sex=np.zeros(1, dtype=np.int8), age=read_only(ages),
                  measure=np.zeros(1, dtype=np.int8), oedema=np.zeros(1, dtype=np.int8),
-                 measurements={m: x for m, _, x in present},
+                 measurements={m: view for m, _, _, view in present},
                  age_unit="months" if key[-1] else "days")
     if len(_LOCAL.inputs) > 64:
         _LOCAL.inputs.clear()
-    _LOCAL.inputs[key] = inp, present
-    return inp, present
+    _LOCAL.inputs[key] = inp, present, ages
+    return inp, present, ages
 
 
 def _result(raw: Any, sex_code: int) -> ChildResult:

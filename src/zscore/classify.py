@@ -18,7 +18,7 @@ from .resolve import MEASUREMENT_ARGS as MEASUREMENTS
 from .resolve import Preset, Resolution
 
 PRECISIONS = ("who", "full")
-_EMPTY = np.empty(0, dtype=np.float64)
+_EMPTY = _kernels.read_only(np.empty(0, dtype=np.float64))
 _EMPTY_CODES = np.empty(0, dtype=np.int8)
 _NO_OTHER = np.zeros((4, 0))
 
@@ -263,7 +263,7 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
         fast = buffers.get((key, precision, standard))
         if fast is not None and fast[0] is raw and other is _NO_OTHER and not inp.special:
             gather_args, power, finish_args, categories, category_args = fast[1:]
-            if not _kernels.gather_2006(
+            if not _kernels.gather_2006(  # (zscore.child's inputs are read-only views)
                     0, n, inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
                     m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES,
                     inp.oedema, *gather_args):
@@ -273,9 +273,10 @@ def compute(inp: Inputs, *, precision: str, scheme: tuple[rules.Category, ...],
                 categories(0, n, *category_args)
                 return raw  # no 2007 row: done (else the whole path below)
     packed = tables.packed_2006()
-    inputs = (inp.sex, inp.age, age_unit == "months", m.get("weight", _EMPTY),
-              m.get("lenhei", _EMPTY), inp.measure if has_len else _EMPTY_CODES, inp.oedema,
-              other)
+    read_only = _kernels.read_only  # one compiled version of each kernel (see read_only)
+    inputs = (inp.sex, read_only(inp.age), age_unit == "months",
+              read_only(m.get("weight", _EMPTY)), read_only(m.get("lenhei", _EMPTY)),
+              inp.measure if has_len else _EMPTY_CODES, inp.oedema, other)
     kernel_tables = (packed.day_tables, packed.lenhei_tables, tables.packed_2007())
     kernel_plan = (_MODE[standard], slot, p.slot_indicator, _FLAG_LOW, _FLAG_HIGH, _RESTRICTED,
                    _MIN_DAY, _CONSTANTS, *p.power)
