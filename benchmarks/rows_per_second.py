@@ -8,10 +8,14 @@
 Measured, on synthetic but realistic children (benchmarks/_data.py), all four indicators
 (zlen zwei zwfl zbmi) with flags, the four WHO categories and the reason column:
 
+0. the scoring kernel alone on the largest batch (at most 10 M rows), outputs preallocated:
+   the scalar row kernel of before issue 13 (benchmarks/_scalar_kernel.py) against the chunked
+   one, interleaved, with their ratio;
 1. rows per second for 1e3 ... 1e7 rows, best of several runs after a warm-up (numba compiled
    and cached): the kernel path on numeric codes (no text to parse, outputs not converted),
    and the public ``zscore.classify`` with measure/oedema as text in several forms; then, on
-   the largest batch, the parallel kernel alone and where the time of one call goes;
+   the largest batch, the scoring kernel alone (both threads) and where the time of one
+   call goes;
 2. what parsing the measure and oedema text costs on its own, per representation;
 3. peak memory of one call on the largest batch, in a fresh process: the resident high-water
    mark during the call against the bytes of its inputs and outputs;
@@ -184,8 +188,8 @@ def throughput(data: dict, sizes: list[int]) -> dict:
     if n >= batch.SMALL:  # smaller batches run the serial kernel
         ceiling = n / best_time(preallocated_kernel(_data.kernel_inputs(_data.head(data, n))), n)
         results["preallocated_kernel"] = {"rows": n, "rate": ceiling}
-        print(f"   the parallel kernel alone on {n:,} rows, outputs already allocated: "
-              f"{ceiling / 1e6:.2f} M rows/s")
+        print(f"   the scoring kernel alone (both threads) on {n:,} rows, outputs already "
+              f"allocated: {ceiling / 1e6:.2f} M rows/s")
     results["stages"] = stages(_data.head(data, n))
     return results
 
@@ -475,7 +479,8 @@ def main() -> None:
     parser.add_argument("--max", type=float, default=1e7, help="largest batch (rows)")
     parser.add_argument("--json", help="also write the numbers to this file")
     parser.add_argument("--sections", type=int, nargs="+", default=[0, 1, 2, 3, 4, 5],
-                        help="only these sections (0-5, as numbered above)")
+                        help="only these sections (0-5, numbered as in the output; see the "
+                             "module docstring)")
     parser.add_argument("--memory-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--parse-without-pandas", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

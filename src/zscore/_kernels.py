@@ -1099,14 +1099,14 @@ FIRST_KERNELS = ("gather_2006", "finish", "categories_who")
 def compiled_already() -> bool:
     """Whether numba's cache (next to this module in __pycache__, or in NUMBA_CACHE_DIR) holds
     the kernels a first call needs, for this source: if not, the first call compiles them (a
-    few seconds, once per installation). Reads numba's three small index files (numba's own
-    test: the index's stamp is a hash of this file's text, so a file touched but not changed
-    still counts as compiled); True when it cannot tell."""
+    few seconds, once per installation). Reads numba's three small index files with numba's
+    own test (numba 0.68 stamps a hash of this file's text, so a file touched but not changed
+    still counts as compiled; older numba stamps its time and size). True when it cannot
+    tell."""
     try:
         for name in FIRST_KERNELS:
             if not globals()[name]._cache._cache_file._load_index():
                 return False
     except Exception:  # another numba, an unreadable index: say nothing
         return True
-    return True
     return True
