@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -287,3 +289,37 @@ def test_quality_from_threads_and_forked_workers(layer):
     out = run(QUALITY, layer)
     assert out["failures"] == []
     assert all(out["forked"])
+
+
+def test_an_error_on_a_worker_thread_is_raised_in_the_caller_and_stops_the_others():
+    n = 40 * _kernels.BLOCK
+    taken = []
+
+    def rows(start, stop):
+        taken.append(start)
+        if start == 3 * _kernels.BLOCK:
+            raise MemoryError("block 3")
+        time.sleep(0.002)  # a block takes a while (and lets the other thread run)
+        return 1
+
+    saved = _kernels.default_threads
+    _kernels.default_threads = lambda: 2
+    try:
+        with pytest.raises(MemoryError, match="block 3"):
+            _kernels.over_blocks(rows, n)
+    finally:
+        _kernels.default_threads = saved
+    assert 3 * _kernels.BLOCK in taken
+    assert len(taken) < 40  # the other thread stopped at its next block
+
+
+def test_every_thread_starts_once_and_every_item_is_taken_once():
+    starts, done = [], []
+
+    def start_thread():
+        starts.append(threading.current_thread().name)
+        return done.append
+
+    _kernels.on_threads(range(1000), start_thread, 3, "zscore-test")
+    assert sorted(done) == list(range(1000))
+    assert len(starts) == 3 and starts.count(threading.current_thread().name) == 1

@@ -847,26 +847,36 @@ def score(inputs: tuple, tables: tuple, plan: tuple, cats: tuple, who_round: boo
             for a, b in bounds:
                 run(a, b, buf)
         return
-    work = iter(bounds)  # shared: next() on it is atomic under the GIL
-    errors: list[BaseException] = []  # the first stops every thread at its next chunk
+
+    def start_thread():
+        buf = Chunks(rows)  # each thread's own buffers
+
+        def each(bounds: tuple[int, int]) -> None:
+            with np.errstate(all="ignore"):  # numpy's error state is per thread
+                run(*bounds, buf)
+        return each
+
+    on_threads(bounds, start_thread, min(threads, len(bounds)), "zscore-score")
+
+
+def on_threads(items, start_thread, threads: int, name: str) -> None:
+    """Work through ``items`` on this thread and threads - 1 helper threads, all joined: each
+    thread calls ``start_thread()`` once and the function it returns with every item it takes
+    from the shared items. The first exception (Ctrl-C in the calling thread, MemoryError)
+    stops every thread at its next item and is raised here."""
+    work = iter(items)  # shared: next() on it is atomic under the GIL
+    errors: list[BaseException] = []
 
     def worker() -> None:
         try:
-            buf = Chunks(rows)
-            with np.errstate(all="ignore"):  # numpy's error state is per thread
-                for a, b in work:
-                    if errors:
-                        return
-                    run(a, b, buf)
-        except BaseException as exc:  # Ctrl-C in the calling thread, MemoryError: re-raised
+            each = start_thread()
+            for item in work:
+                if errors:
+                    return
+                each(item)
+        except BaseException as exc:
             errors.append(exc)
 
-    on_threads(worker, min(threads, len(bounds)), "zscore-score", errors)
-
-
-def on_threads(worker, threads: int, name: str, errors: list) -> None:
-    """worker() on this thread and on threads - 1 helper threads, all joined; then the first
-    exception a worker put in errors is raised here."""
     helpers = [threading.Thread(target=worker, name=name, daemon=True)
                for _ in range(threads - 1)]
     for t in helpers:
@@ -980,22 +990,12 @@ def over_blocks(rows, n: int, *args) -> int:
     threads = default_threads() if n >= 2 * BLOCK else 1
     if threads <= 1:
         return int(rows(*args, 0, n) or 0)
-    work = iter(range(0, n, BLOCK))  # shared: next() on it is atomic under the GIL
-    counts: list[int] = []
-    errors: list[BaseException] = []
+    counts: list[int] = []  # (list.append is atomic under the GIL)
 
-    def worker() -> None:
-        total = 0
-        try:
-            for a in work:
-                if errors:
-                    return
-                total += int(rows(*args, a, min(n, a + BLOCK)) or 0)
-        except BaseException as exc:  # Ctrl-C in the calling thread, MemoryError: re-raised
-            errors.append(exc)
-        counts.append(total)
+    def each(a: int) -> None:
+        counts.append(int(rows(*args, a, min(n, a + BLOCK)) or 0))
 
-    on_threads(worker, threads, "zscore-convert", errors)
+    on_threads(range(0, n, BLOCK), lambda: each, threads, "zscore-convert")
     return sum(counts)
 
 
